@@ -1,0 +1,50 @@
+# Common Ground: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: demo test install serve lint format check lock clean-data screenshots
+
+# The virtual environment is rebuilt whenever the pinned requirements change.
+$(BIN)/.installed: requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	@echo "Serving the demo at http://127.0.0.1:$(PORT) (stop with Ctrl+C)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+# Re-resolve the pinned set from pyproject.toml (see README, "Upgrading dependencies").
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet --no-header \
+		--output-file requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet --no-header \
+		--output-file requirements/dev.txt
+
+clean-data:
+	rm -rf data

@@ -1,0 +1,1 @@
+"""Joint projects: filled by the joint-project issue on top of the organisation directory."""

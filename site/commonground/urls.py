@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from intranet import views as intranet_views
+from sitesearch import views as search_views
+
+handler404 = "intranet.views.page_not_found"
+handler500 = "intranet.views.server_error"
+
+urlpatterns = [
+    path("healthz", intranet_views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True,
+            extra_context={"demo_logins": getattr(settings, "DEMO_LOGINS", False)},
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("search/", search_views.search, name="search"),
+    path("", include("organisation.urls")),
+    # Uploaded photos are private to the intranet like everything else: served behind the login.
+    re_path(
+        r"^media/(?P<path>.*)$",
+        login_required(serve_file),
+        {"document_root": settings.MEDIA_ROOT},
+    ),
+    path("", include(wagtail_urls)),
+]

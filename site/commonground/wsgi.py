@@ -1,0 +1,9 @@
+"""WSGI entry point. Run it with site/ on the path: `gunicorn --pythonpath site commonground.wsgi`."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonground.settings.production")
+
+application = get_wsgi_application()

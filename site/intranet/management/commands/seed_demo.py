@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, call_command
+
+from intranet.demo import seed_pages
+from organisation.demo import seed_organisation
+
+DEMO_PASSWORD = "demo"
+
+
+class Command(BaseCommand):
+    help = "Build (or refresh) the demo organisation and intranet. Safe to run again."
+
+    def handle(self, *args, **options):
+        demo_logins = getattr(settings, "DEMO_LOGINS", False)
+        password = DEMO_PASSWORD if demo_logins else None
+        departments, people = seed_organisation(demo_password=password)
+        self.stdout.write(f"Organisation: {departments} departments and {people} people created.")
+        seed_pages()
+        self.stdout.write("Intranet pages published.")
+        if demo_logins:
+            self._ensure_demo_administrator()
+
+        # Search and the references index must know about everything we just wrote.
+        call_command("update_index", verbosity=0)
+        call_command("rebuild_references_index", verbosity=0)
+
+        if demo_logins:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Demo ready. Log in as demo / demo (administrator), or as any person, "
+                    "e.g. maria.nieminen / demo."
+                )
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Demo data ready. Demo logins are only created with development settings."
+                )
+            )
+
+    def _ensure_demo_administrator(self):
+        user, _created = get_user_model().objects.update_or_create(
+            username="demo",
+            defaults={
+                "first_name": "Demo",
+                "last_name": "Administrator",
+                "email": "demo@commonground.example",
+                "is_staff": True,
+                "is_superuser": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])

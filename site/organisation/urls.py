@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisation"
+
+urlpatterns = [
+    path("people/", views.people_directory, name="people"),
+    path("people/<str:username>/", views.person_detail, name="person"),
+    path("departments/", views.department_list, name="departments"),
+    path("departments/<slug:slug>/", views.department_detail, name="department"),
+]

@@ -1,0 +1,35 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
+from wagtail.models import Page
+
+from organisation.models import Person
+
+RESULTS_PER_PAGE = 10
+PEOPLE_SHOWN = 6
+
+
+@require_safe
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    pages = people = None
+    people_count = 0
+    if query:
+        page_results = Page.objects.live().specific().search(query)
+        pages = Paginator(page_results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        matching_people = Person.objects.active().matching(query)
+        people_count = matching_people.count()
+        people = matching_people.for_listing().alphabetical()[:PEOPLE_SHOWN]
+    return TemplateResponse(
+        request,
+        "sitesearch/search.html",
+        {
+            "query": query,
+            "pages": pages,
+            "people": people,
+            "people_count": people_count,
+            "querystring": urlencode({"q": query}),
+        },
+    )

@@ -1,0 +1,67 @@
+"""Factories shared by every test module."""
+
+import factory
+import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+from intranet.models import HomePage, StandardPage
+from organisation.models import Department, Person
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("password")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+    slug = factory.LazyAttribute(lambda department: slugify(department.name))
+    description = "Keeps the organisation running."
+    colour = "#1d4ed8"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    job_title = "Specialist"
+    bio = "Likes working with other teams."
+    photo = None
+
+    class Params:
+        with_photo = factory.Trait(photo=factory.SubFactory(wagtail_factories.ImageFactory))
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.ask_me_about.add(*extracted)
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Common Ground"
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = StandardPage
+
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    introduction = "How we do things."
