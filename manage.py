@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-# site/ is the intranet's source root (config + site-wide apps), not a package: the stdlib owns `site`.
+# site/ is a source root (config and site-wide apps), not a package: the stdlib owns `site`.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "site"))
 
 

@@ -1,4 +1,7 @@
-"""ASGI entry point. Run it with site/ on the path, e.g. `uvicorn --app-dir site commonground.asgi:application`."""
+"""ASGI entry point.
+
+site/ must be on the path, e.g. `uvicorn --app-dir site commonground.asgi:application`.
+"""
 
 import os
 

@@ -1,4 +1,4 @@
-"""WSGI entry point. Run it with site/ on the path: `gunicorn --pythonpath site commonground.wsgi`."""
+"""WSGI entry point; site/ must be on the path: `gunicorn --pythonpath site commonground.wsgi`."""
 
 import os
 

@@ -224,21 +224,21 @@ def read_rows(*, path):
             ]
         ) from None
 
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # Strict: a stray quote is an error to fix, not a row silently merged with the next ones.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     records = []
-    try:
-        while True:
-            line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            if any(cell.strip() for cell in cells):
-                records.append((line, cells))
-    except csv.Error as error:
-        raise OrgImportError(
-            [Problem(reader.line_num, _("This is not valid CSV: %(error)s") % {"error": error})]
-        ) from None
+    while True:
+        line = reader.line_num + 1  # the line the next row starts on
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise OrgImportError(
+                [Problem(line, _("This is not valid CSV: %(error)s") % {"error": error})]
+            ) from None
+        if any(cell.strip() for cell in cells):
+            records.append((line, cells))
 
     if not records:
         raise OrgImportError(

@@ -91,7 +91,11 @@ class Department(index.Indexed, models.Model):
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
                 raise ValidationError(
-                    {"parent": _("A department cannot sit inside itself or its own sub-department.")}
+                    {
+                        "parent": _(
+                            "A department cannot sit inside itself or its own sub-department."
+                        )
+                    }
                 )
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
@@ -178,7 +182,8 @@ class Person(index.Indexed, models.Model):
     panels = [
         FieldPanel("user"),
         MultiFieldPanel(
-            [FieldPanel("department"), FieldPanel("job_title")], heading=_("Role in the organisation")
+            [FieldPanel("department"), FieldPanel("job_title")],
+            heading=_("Role in the organisation"),
         ),
         FieldPanel("photo"),
         FieldPanel("bio"),
@@ -209,6 +214,9 @@ class Person(index.Indexed, models.Model):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("organisation:person", kwargs={"username": self.user.username})
+
     @property
     def full_name(self):
         return self.user.get_full_name() or self.user.username
@@ -218,6 +226,3 @@ class Person(index.Indexed, models.Model):
         parts = [self.user.first_name, self.user.last_name]
         letters = "".join(part[0] for part in parts if part)
         return (letters or self.user.username[:1]).upper()
-
-    def get_absolute_url(self):
-        return reverse("organisation:person", kwargs={"username": self.user.username})

@@ -112,3 +112,9 @@ def test_server_error_page_renders_without_the_database(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_front_end_pages_may_not_be_framed_but_admin_previews_may(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/people/")["X-Frame-Options"] == "DENY"
+    assert client.get("/admin/")["X-Frame-Options"] == "SAMEORIGIN"

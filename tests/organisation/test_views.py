@@ -28,9 +28,7 @@ def organisation():
             job_title="Support Specialist",
             topics=["billing questions"],
         ),
-        "gone": PersonFactory(
-            user__first_name="Gone", department=sales, user__is_active=False
-        ),
+        "gone": PersonFactory(user__first_name="Gone", department=sales, user__is_active=False),
     }
 
 
@@ -50,9 +48,7 @@ class TestPeopleDirectory:
         assert names(member_client.get(self.url, {"q": "mensah"})) == ["Kofi"]
         assert names(member_client.get(self.url, {"department": "sales"})) == ["Aino"]
         assert names(member_client.get(self.url, {"topic": "pricing"})) == ["Aino"]
-        assert names(member_client.get(self.url, {"q": "head", "department": "sales"})) == [
-            "Aino"
-        ]
+        assert names(member_client.get(self.url, {"q": "head", "department": "sales"})) == ["Aino"]
 
     def test_unknown_department_shows_an_error_next_to_the_field_and_keeps_the_input(
         self, member_client, organisation

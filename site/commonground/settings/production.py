@@ -8,7 +8,7 @@ from .environment import env_bool, env_int, env_list, env_str
 DEBUG = False
 # No defaults: a missing secret or host list stops the start-up with a clear message.
 SECRET_KEY = env_str("SECRET_KEY", required=True)
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured(
         "SECRET_KEY must be a long random value (50+ characters), e.g. from "
         "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
@@ -30,13 +30,13 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Only a directive: nothing happens unless someone submits the domain to the browsers' list.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DEMO_LOGINS = False
