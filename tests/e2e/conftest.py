@@ -77,7 +77,9 @@ def pristine_database(request, transactional_db):
     event loop running in the test thread, so Django hands out a fresh connection object that
     lacks the saved state. We keep our own copy instead.
     """
+    from django.apps import apps
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
 
     saved = request.config.stash.get(PRISTINE_DATABASE, None)
@@ -87,6 +89,11 @@ def pristine_database(request, transactional_db):
         # The flush after the previous test recreated content types; start from empty tables.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(saved)
+        # Rows came back with their ids; PostgreSQL's sequences must continue after them.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 @pytest.fixture

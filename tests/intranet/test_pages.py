@@ -126,3 +126,21 @@ def test_call_to_action_needs_a_page_or_an_address():
     )
     with pytest.raises(blocks.StructBlockValidationError):
         block.clean(value)
+
+
+def test_standard_page_query_count_does_not_grow_with_blocks(
+    member_client, home_page, count_queries
+):
+    target = StandardPageFactory(parent=home_page, slug="target")
+
+    def link_block():
+        return (
+            "call_to_action",
+            {"title": "Go", "text": "", "page": target, "url": "", "button_label": "Go"},
+        )
+
+    page = StandardPageFactory(parent=home_page, slug="links", body=[link_block()])
+    small = count_queries(page.url, ceiling=14)
+    page.body = [link_block() for _ in range(10)]
+    page.save_revision().publish()
+    assert count_queries(page.url, ceiling=14) == small
