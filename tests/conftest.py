@@ -3,7 +3,13 @@ from wagtail.models import Site
 
 from intranet.models import HomePage
 
-from .factories import PersonFactory
+from .factories import (
+    DepartmentFactory,
+    MembershipFactory,
+    PersonFactory,
+    ProjectIndexPageFactory,
+    ProjectPageFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +56,37 @@ def count_queries(client, django_assert_max_num_queries):
         return len(captured)
 
     return measure
+
+
+@pytest.fixture
+def project_index(home_page):
+    return ProjectIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def joint_project(project_index):
+    """A project with a lead from Sales and a member from Support: joint under the default rule."""
+    sales, support = DepartmentFactory(name="Sales"), DepartmentFactory(name="Support")
+    project = ProjectPageFactory(
+        parent=project_index, title="Faster answers", slug="faster-answers"
+    )
+    MembershipFactory(
+        project=project,
+        person=PersonFactory(user__username="lead", user__first_name="Lea", department=sales),
+        role="lead",
+    )
+    MembershipFactory(
+        project=project,
+        person=PersonFactory(user__username="member", user__first_name="Mo", department=support),
+    )
+    return project
+
+
+@pytest.fixture
+def lead(joint_project):
+    return joint_project.memberships.get(role="lead").person
+
+
+@pytest.fixture
+def member(joint_project):
+    return joint_project.memberships.get(role="member").person

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from intranet.models import HomePage, StandardPage
 from organisation.models import Department, Person
+from projects.models import Idea, Membership, ProjectIndexPage, ProjectPage, Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -65,3 +66,39 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     title = factory.Sequence(lambda n: f"Guide {n}")
     introduction = "How we do things."
+
+
+class ProjectIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ProjectIndexPage
+
+    title = "Projects"
+    slug = "projects"
+
+
+class ProjectPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ProjectPage
+
+    title = factory.Sequence(lambda n: f"Project {n}")
+    purpose = "Make things better together."
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectPageFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = Role.MEMBER
+    department = factory.LazyAttribute(lambda membership: membership.person.department)
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Idea
+
+    project = factory.SubFactory(ProjectPageFactory)
+    author = factory.SubFactory(PersonFactory)
+    title = factory.Sequence(lambda n: f"Idea {n}")
+    text = "Worth trying."

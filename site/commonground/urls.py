@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from intranet import views as intranet_views
 from sitesearch import views as search_views
 
+handler403 = "intranet.views.permission_denied"
 handler404 = "intranet.views.page_not_found"
 handler500 = "intranet.views.server_error"
 

@@ -31,7 +31,7 @@ class HomePage(IntranetPage):
     NEW_FACES_COUNT = 6
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["intranet.StandardPage"]
+    subpage_types = ["intranet.StandardPage", "projects.ProjectIndexPage"]
     template = "intranet/home_page.html"
 
     class Meta:

@@ -20,6 +20,10 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

@@ -5,6 +5,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from intranet.blocks import CallToActionBlock
 from intranet.models import HomePage, StandardPage
+from projects.models import ProjectIndexPage, ProjectPage
 from tests.factories import DepartmentFactory, PersonFactory, StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 class TestPageTree(WagtailPageTestCase):
     def test_page_hierarchy(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, ProjectIndexPage})
+        self.assertAllowedSubpageTypes(ProjectIndexPage, {ProjectPage})
+        self.assertAllowedParentPageTypes(ProjectPage, {ProjectIndexPage})
         self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
 

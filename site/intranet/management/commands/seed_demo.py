@@ -4,6 +4,7 @@ from django.core.management import BaseCommand, call_command
 
 from intranet.demo import seed_pages
 from organisation.demo import seed_organisation
+from projects.demo import seed_projects
 
 DEMO_PASSWORD = "demo"
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Organisation: {departments} departments and {people} people created.")
         seed_pages()
         self.stdout.write("Intranet pages published.")
+        projects = seed_projects()
+        self.stdout.write(f"Projects: {projects} created.")
         if demo_logins:
             self._ensure_demo_administrator()
 

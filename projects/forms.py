@@ -1,0 +1,117 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Department, Person
+
+from .models import Idea, Membership, ProjectPage, ProjectStatus, Role
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All departments"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *ProjectStatus.choices], required=False
+    )
+    mine = forms.BooleanField(label=_("Only my projects"), required=False)
+
+
+class StartProjectForm(forms.Form):
+    title = forms.CharField(label=_("Project name"), max_length=100)
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        help_text=_("One line: what will be better when this project succeeds?"),
+    )
+    why_it_matters = forms.CharField(
+        label=_("Why it matters to your department"),
+        max_length=600,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ProjectBasicsForm(forms.ModelForm):
+    class Meta:
+        model = ProjectPage
+        fields = ["title", "purpose", "status", "visibility", "start_date", "target_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "visibility": forms.RadioSelect,
+        }
+
+
+class JoinRequestForm(forms.Form):
+    note = forms.CharField(
+        label=_("What would you bring?"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InvitationForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    message = forms.CharField(
+        label=_("Message"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.filter(project=project).values("person")
+        self.fields["person"].queryset = (
+            Person.objects.active().exclude(pk__in=members).select_related("user", "department")
+        )
+        self.fields["person"].label_from_instance = lambda person: (
+            f"{person.full_name} — {person.department.name}"
+        )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+    @property
+    def accepted(self):
+        return self.cleaned_data["decision"] == "accept"
+
+
+class IdeaForm(forms.ModelForm):
+    class Meta:
+        model = Idea
+        fields = ["title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class CommitmentForm(forms.Form):
+    title = forms.CharField(label=_("What will be done"), max_length=200)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
+    due_date = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.filter(
+            memberships__project=project
+        ).select_related("user", "department")
+        self.fields["owner"].label_from_instance = lambda person: (
+            f"{person.full_name} — {person.department.name}"
+        )
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        if due_date < timezone.localdate():
+            raise forms.ValidationError(_("A promise needs a date today or later."))
+        return due_date

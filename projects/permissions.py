@@ -1,0 +1,102 @@
+"""Who may do what on a project: the one place that decides (the README shows it as a table).
+
+Roles, from the least to the most trusted:
+- viewer: anyone logged in who can see the project;
+- member, sponsor, lead: people with a membership in it;
+- editor: people the Wagtail admin lets edit the project page;
+- administrator: superusers.
+"""
+
+from django.utils.functional import cached_property
+
+from .models import Membership, ProjectStatus, Visibility
+
+# action -> roles allowed. A commitment's owner may also deliver it (see can()).
+RULES = {
+    "view": {"viewer", "member", "sponsor", "lead", "editor", "administrator"},
+    "ask_to_join": {"viewer"},
+    "leave": {"member", "sponsor", "lead"},
+    "post_idea": {"member", "sponsor", "lead"},
+    "vote": {"member", "sponsor", "lead"},
+    "make_commitment": {"sponsor", "lead", "administrator"},
+    "deliver_commitment": {"sponsor", "lead", "administrator"},
+    "invite": {"sponsor", "lead", "administrator"},
+    "decide_join_requests": {"sponsor", "lead", "administrator"},
+    "edit_basics": {"sponsor", "lead", "editor", "administrator"},
+    "change_roles": {"lead", "administrator"},
+}
+
+
+class ProjectAccess:
+    """What one user may do on one project, computed once per request."""
+
+    def __init__(self, user, project, *, membership=None, membership_known=False):
+        self.user = user
+        self.project = project
+        if membership_known:
+            self.__dict__["membership"] = membership
+
+    @cached_property
+    def person(self):
+        return getattr(self.user, "person", None)
+
+    @cached_property
+    def membership(self):
+        if self.person is None:
+            return None
+        return Membership.objects.filter(project=self.project, person=self.person).first()
+
+    @cached_property
+    def is_editor(self):
+        return self.project.permissions_for_user(self.user).can_edit()
+
+    @cached_property
+    def roles(self):
+        """Roles held without asking Wagtail; "editor" is checked only where it matters."""
+        roles = set()
+        if self.membership is not None:
+            roles.add(self.membership.role)
+        elif self.person is not None:
+            roles.add("viewer")
+        if self.user.is_superuser:
+            roles.add("administrator")
+        return roles
+
+    @property
+    def is_member(self):
+        return self.membership is not None
+
+    @cached_property
+    def can_see(self):
+        # Members-only projects are invisible to everyone else (a 404, not a 403).
+        return (
+            self.project.visibility == Visibility.ORGANISATION
+            or self.is_member
+            or self.user.is_superuser
+            or self.is_editor
+        )
+
+    def can(self, action, *, commitment=None):
+        if not self.can_see:
+            return False
+        if action == "view":
+            return True
+        if action == "ask_to_join" and self.project.status == ProjectStatus.COMPLETED:
+            return False
+        if (
+            action == "deliver_commitment"
+            and commitment is not None
+            and self.person is not None
+            and commitment.owner_id == self.person.pk
+        ):
+            return True
+        allowed = RULES[action]
+        if self.roles & allowed:
+            return True
+        return "editor" in allowed and self.is_editor
+
+    def __getattr__(self, name):
+        # Templates ask `access.can_vote`; it reads as the rule of the same name.
+        if name.startswith("can_") and name[4:] in RULES:
+            return self.can(name[4:])
+        raise AttributeError(name)

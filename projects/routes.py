@@ -1,0 +1,49 @@
+"""Addresses under a project page (/projects/<slug>/ideas/ …) and under the project index.
+
+Wagtail's RoutablePageMixin calls a route with the page first; our views take the request
+first, like every Django view, so each route goes through `on_page`.
+"""
+
+from django.urls import path
+
+from .views import ideas, listing, membership, project
+
+
+def on_page(view):
+    def page_view(page, request, *args, **kwargs):
+        return view(request, page, *args, **kwargs)
+
+    return page_view
+
+
+index_urlpatterns = [
+    path("", on_page(listing.project_index), name="listing"),
+    path("start/", on_page(listing.start_project), name="start"),
+]
+
+project_urlpatterns = [
+    path("", on_page(project.overview), name="overview"),
+    path("edit/", on_page(project.edit_basics), name="edit"),
+    path("join/", on_page(membership.ask_to_join), name="join"),
+    path(
+        "join-requests/<int:request_id>/",
+        on_page(membership.decide_join_request),
+        name="decide_join_request",
+    ),
+    path("invite/", on_page(membership.invite), name="invite"),
+    path(
+        "invitations/<int:invitation_id>/",
+        on_page(membership.respond_to_invitation),
+        name="respond_to_invitation",
+    ),
+    path("leave/", on_page(membership.leave), name="leave"),
+    path("members/<int:membership_id>/role/", on_page(membership.change_role), name="change_role"),
+    path("ideas/", on_page(ideas.post_idea), name="ideas"),
+    path("ideas/<int:idea_id>/vote/", on_page(ideas.vote), name="vote"),
+    path("ideas/<int:idea_id>/commit/", on_page(ideas.make_commitment), name="commit_idea"),
+    path(
+        "commitments/<int:commitment_id>/deliver/",
+        on_page(ideas.deliver_commitment),
+        name="deliver",
+    ),
+]

@@ -1,0 +1,127 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+
+from ..forms import DecisionForm, InvitationForm, JoinRequestForm, RoleForm
+from ..models import Invitation, JoinRequest, Membership
+from ..services import (
+    ProjectActionError,
+    invitation_create,
+    invitation_respond,
+    join_request_create,
+    join_request_decide,
+    membership_change_role,
+    membership_leave,
+)
+from .common import apply_errors, back_to_project, post_only, require
+from .project import overview
+
+
+def ask_to_join(request, project):
+    if refused := post_only(request):
+        return refused
+    require(request, "ask_to_join")
+    form = JoinRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            join_request_create(
+                project=project, person=request.project_access.person, **form.cleaned_data
+            )
+        except ProjectActionError as error:
+            apply_errors(form, error)
+        else:
+            message = gettext("Your request is sent. A lead of the project will answer it.")
+            return back_to_project(request, project, message, anchor="team")
+    return overview(request, project, status=400, join_form=form)
+
+
+def decide_join_request(request, project, request_id):
+    if refused := post_only(request):
+        return refused
+    require(request, "decide_join_requests")
+    join_request = get_object_or_404(JoinRequest, pk=request_id, project=project)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return back_to_project(request, project, anchor="requests")
+    try:
+        join_request_decide(
+            join_request=join_request, decider=request.project_access.person, accept=form.accepted
+        )
+    except ProjectActionError as error:
+        return _refused(request, project, error)
+    name = join_request.person.full_name
+    message = (
+        gettext("%(name)s is now a member.") if form.accepted else gettext("Request declined.")
+    ) % {"name": name}
+    return back_to_project(request, project, message, anchor="requests")
+
+
+def invite(request, project):
+    if refused := post_only(request):
+        return refused
+    require(request, "invite")
+    form = InvitationForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            invitation_create(
+                project=project, inviter=request.project_access.person, **form.cleaned_data
+            )
+        except ProjectActionError as error:
+            apply_errors(form, error)
+        else:
+            message = gettext("%(name)s is invited.") % {"name": form.cleaned_data["person"]}
+            return back_to_project(request, project, message, anchor="team")
+    return overview(request, project, status=400, invite_form=form)
+
+
+def respond_to_invitation(request, project, invitation_id):
+    if refused := post_only(request):
+        return refused
+    person = request.project_access.person
+    invitation = get_object_or_404(Invitation, pk=invitation_id, project=project, person=person)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return back_to_project(request, project)
+    try:
+        invitation_respond(invitation=invitation, accept=form.accepted)
+    except ProjectActionError as error:
+        return _refused(request, project, error)
+    message = gettext("Welcome to the project!") if form.accepted else None
+    return back_to_project(request, project, message, anchor="team")
+
+
+def leave(request, project):
+    if refused := post_only(request):
+        return refused
+    require(request, "leave")
+    try:
+        membership_leave(membership=request.project_access.membership)
+    except ProjectActionError as error:
+        return _refused(request, project, error)
+    return back_to_project(request, project, gettext("You have left the project."))
+
+
+def change_role(request, project, membership_id):
+    if refused := post_only(request):
+        return refused
+    require(request, "change_roles")
+    membership = get_object_or_404(Membership, pk=membership_id, project=project)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return back_to_project(request, project, anchor="team")
+    try:
+        membership_change_role(
+            membership=membership,
+            role=form.cleaned_data["role"],
+            actor=request.project_access.person,
+        )
+    except ProjectActionError as error:
+        return _refused(request, project, error)
+    return back_to_project(request, project, gettext("Role changed."), anchor="team")
+
+
+def _refused(request, project, error):
+    from django.contrib import messages
+
+    for message in error.messages:
+        messages.error(request, message)
+    return back_to_project(request, project)
