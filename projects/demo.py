@@ -11,8 +11,10 @@ from organisation.models import Person
 
 from .models import (
     Activity,
+    ActivityKind,
     Commitment,
     DepartmentStake,
+    Idea,
     IdeaVote,
     JoinRequest,
     Membership,
@@ -412,3 +414,8 @@ def _spread_activity_over_time(project, started):
     for position, event in enumerate(events):
         event.created_at = started + span * position
     Activity.objects.bulk_update(events, ["created_at"])
+    posted = {e.summary: e.created_at for e in events if e.kind == ActivityKind.IDEA_POSTED}
+    ideas = list(Idea.objects.filter(project=project))
+    for idea in ideas:
+        idea.created_at = posted.get(idea.title, idea.created_at)
+    Idea.objects.bulk_update(ideas, ["created_at"])

@@ -46,6 +46,8 @@ class ProjectBasicsForm(forms.ModelForm):
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "visibility": forms.RadioSelect,
         }
+        labels = {"title": _("Project name")}
+        help_texts = {"title": ""}
 
 
 class JoinRequestForm(forms.Form):

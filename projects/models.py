@@ -64,6 +64,12 @@ class ProjectQuerySet(PageQuerySet):
         is_member = Membership.objects.filter(project=OuterRef("pk"), person__user=user)
         return self.filter(Q(visibility=Visibility.ORGANISATION) | Q(Exists(is_member)))
 
+    def hidden_from(self, user):
+        """Members-only projects this user may not see: kept out of search and listings."""
+        return self.filter(visibility=Visibility.MEMBERS).exclude(
+            pk__in=self.visible_to(user).values("pk")
+        )
+
     def with_department_count(self):
         return self.annotate(
             department_count=Count("memberships__department", distinct=True),
@@ -411,14 +417,16 @@ class ActivityKind(models.TextChoices):
 class Activity(models.Model):
     """One row per event on a project's timeline, whatever its kind: one query reads them all.
 
-    `summary` holds what the timeline shows (an idea's title, the new status), copied at the
-    time, so the timeline never needs to join the table each kind came from.
+    `summary` holds names and titles as they were (an idea's title, who changed role) and
+    `detail` a code (the new status or role), so the timeline never needs to join the table
+    each kind came from, and labels are translated when shown, in the reader's language.
     """
 
     project = models.ForeignKey(ProjectPage, on_delete=models.CASCADE, related_name="activity")
     actor = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=40, choices=ActivityKind)
     summary = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -427,3 +435,8 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.get_kind_display()}: {self.summary}"
+
+    @property
+    def detail_label(self):
+        choices = {**dict(ProjectStatus.choices), **dict(Role.choices)}
+        return choices.get(self.detail, self.detail)

@@ -33,8 +33,10 @@ class ProjectActionError(ValidationError):
     """A refused change, with a message for the person (and the field it concerns, if any)."""
 
 
-def record_activity(*, project, actor, kind, summary=""):
-    return Activity.objects.create(project=project, actor=actor, kind=kind, summary=summary[:300])
+def record_activity(*, project, actor, kind, summary="", detail=""):
+    return Activity.objects.create(
+        project=project, actor=actor, kind=kind, summary=summary[:300], detail=detail
+    )
 
 
 def _unique_slug(index, title):
@@ -99,7 +101,7 @@ def project_update_basics(*, project, actor, user, **changes):
             project=project,
             actor=actor,
             kind=ActivityKind.STATUS_CHANGED,
-            summary=str(ProjectStatus(project.status).label),
+            detail=project.status,
         )
     return project
 
@@ -209,7 +211,8 @@ def membership_change_role(*, membership, role, actor):
         project=membership.project,
         actor=actor,
         kind=ActivityKind.ROLE_CHANGED,
-        summary=f"{membership.person}: {Role(role).label}",
+        summary=membership.person.full_name,
+        detail=role,
     )
     return membership
 

@@ -38,6 +38,16 @@ HOME_BODY = [
     (
         "call_to_action",
         {
+            "title": "New here?",
+            "text": "Your first week: who to meet, where things are and how to join a project.",
+            "page": None,
+            "url": "/new-here/",
+            "button_label": "Start here",
+        },
+    ),
+    (
+        "call_to_action",
+        {
             "title": "Find a colleague in another department",
             "text": "Search people by name, department or what they can help with.",
             "page": None,
@@ -47,6 +57,7 @@ HOME_BODY = [
     ),
 ]
 
+# title, slug, introduction, body, shown in the main menu
 GUIDES = [
     (
         "How we work together",
@@ -72,6 +83,7 @@ GUIDES = [
                 "repeat what they already wrote down.</p>",
             ),
         ],
+        True,
     ),
     (
         "New here?",
@@ -95,6 +107,7 @@ GUIDES = [
                 },
             ),
         ],
+        False,
     ),
 ]
 
@@ -109,13 +122,13 @@ def seed_pages():
     home.body = HOME_BODY
     home.save_revision().publish()
 
-    for title, slug, introduction, body in GUIDES:
+    for title, slug, introduction, body, in_menu in GUIDES:
         page = StandardPage.objects.child_of(home).filter(slug=slug).first()
         if page is None:
-            page = StandardPage(title=title, slug=slug, show_in_menus=True)
+            page = StandardPage(title=title, slug=slug, show_in_menus=in_menu)
             home.add_child(instance=page)
         page.title = title
         page.introduction = introduction
         page.body = body
-        page.show_in_menus = True
+        page.show_in_menus = in_menu
         page.save_revision().publish()

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from organisation.models import Person
+from projects.models import ProjectPage
 
 RESULTS_PER_PAGE = 10
 PEOPLE_SHOWN = 6
@@ -17,7 +18,8 @@ def search(request):
     pages = people = None
     people_count = 0
     if query:
-        page_results = Page.objects.live().specific().search(query)
+        hidden = list(ProjectPage.objects.hidden_from(request.user).values_list("pk", flat=True))
+        page_results = Page.objects.live().exclude(pk__in=hidden).specific().search(query)
         pages = Paginator(page_results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         matching_people = Person.objects.active().matching(query)
         people_count = matching_people.count()

@@ -73,9 +73,8 @@ class TestJointRule:
         joint_project.refresh_from_db()
         assert joint_project.status == ProjectStatus.ACTIVE
         assert joint_project.revisions.count() >= 1
-        assert (
-            Activity.objects.get(project=joint_project, kind="status_changed").summary == "Active"
-        )
+        event = Activity.objects.get(project=joint_project, kind="status_changed")
+        assert (event.detail, event.detail_label) == ("active", "Active")
 
     def test_the_minimum_is_a_setting(self, joint_project, settings):
         settings.JOINT_PROJECT_MIN_DEPARTMENTS = 3

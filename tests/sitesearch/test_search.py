@@ -48,8 +48,28 @@ def test_query_count_does_not_grow_with_matches(member_client, home_page, count_
     StandardPageFactory.create_batch(2, parent=home_page, introduction="analyst guide")
     call_command("update_index", verbosity=0)
     url = f"{URL}?q=analyst"
-    small = count_queries(url, ceiling=14)
+    small = count_queries(url, ceiling=15)
     PersonFactory.create_batch(20, job_title="Analyst", with_photo=True)
     StandardPageFactory.create_batch(12, parent=home_page, introduction="analyst guide")
     call_command("update_index", verbosity=0)
-    assert count_queries(url, ceiling=14) == small
+    assert count_queries(url, ceiling=15) == small
+
+
+def test_members_only_projects_are_found_only_by_their_members(client, project_index):
+    from projects.models import Visibility
+    from tests.factories import MembershipFactory, ProjectPageFactory
+
+    secret = ProjectPageFactory(
+        parent=project_index, title="Secret merger", slug="secret", visibility=Visibility.MEMBERS
+    )
+    ProjectPageFactory(parent=project_index, title="Open merger plan", slug="open")
+    insider = MembershipFactory(project=secret).person
+    call_command("update_index", verbosity=0)
+
+    client.force_login(PersonFactory().user)
+    html = client.get(URL, {"q": "merger"}).content.decode()
+    assert "Open merger plan" in html
+    assert "Secret merger" not in html
+
+    client.force_login(insider.user)
+    assert "Secret merger" in client.get(URL, {"q": "merger"}).content.decode()
