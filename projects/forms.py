@@ -2,20 +2,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisation.models import Department, Person
+from organisation.forms import DepartmentFilterField, person_with_department
+from organisation.models import Person
 
 from .models import Idea, Membership, ProjectPage, ProjectStatus, Role
 
 
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department.objects.all(),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("All departments"),
-    )
+    department = DepartmentFilterField()
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *ProjectStatus.choices], required=False
     )
@@ -72,9 +67,7 @@ class InvitationForm(forms.Form):
         self.fields["person"].queryset = (
             Person.objects.active().exclude(pk__in=members).select_related("user", "department")
         )
-        self.fields["person"].label_from_instance = lambda person: (
-            f"{person.full_name} — {person.department.name}"
-        )
+        self.fields["person"].label_from_instance = person_with_department
 
 
 class RoleForm(forms.Form):
@@ -108,9 +101,7 @@ class CommitmentForm(forms.Form):
         self.fields["owner"].queryset = Person.objects.filter(
             memberships__project=project
         ).select_related("user", "department")
-        self.fields["owner"].label_from_instance = lambda person: (
-            f"{person.full_name} — {person.department.name}"
-        )
+        self.fields["owner"].label_from_instance = person_with_department
 
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]

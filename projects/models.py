@@ -266,34 +266,45 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class JoinRequest(models.Model):
+class Decision(models.Model):
+    """Something waiting for one person's yes or no: a request to join, an invitation."""
+
+    status = models.CharField(max_length=20, choices=RequestStatus, default=RequestStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # At most one open question per person and project.
+            models.UniqueConstraint(
+                fields=["project", "person"],
+                condition=Q(status="pending"),
+                name="%(app_label)s_%(class)s_one_pending",
+            )
+        ]
+
+    def decide(self, *, accept):
+        self.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+        self.decided_at = timezone.now()
+
+
+class JoinRequest(Decision):
     """A person asks to join; a lead accepts or declines."""
 
     project = models.ForeignKey(ProjectPage, on_delete=models.CASCADE, related_name="join_requests")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="join_requests")
     note = models.TextField(_("note"), max_length=500, blank=True)
-    status = models.CharField(max_length=20, choices=RequestStatus, default=RequestStatus.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["project", "person"],
-                condition=Q(status="pending"),
-                name="one_pending_join_request",
-            )
-        ]
 
     def __str__(self):
         return f"{self.person} asks to join {self.project}"
 
 
-class Invitation(models.Model):
+class Invitation(Decision):
     """A lead invites a person; the person accepts or declines."""
 
     project = models.ForeignKey(ProjectPage, on_delete=models.CASCADE, related_name="invitations")
@@ -301,19 +312,6 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=20, choices=Role, default=Role.MEMBER)
     message = models.TextField(_("message"), max_length=500, blank=True)
-    status = models.CharField(max_length=20, choices=RequestStatus, default=RequestStatus.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["project", "person"],
-                condition=Q(status="pending"),
-                name="one_pending_invitation",
-            )
-        ]
 
     def __str__(self):
         return f"{self.person} invited to {self.project}"

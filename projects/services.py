@@ -133,9 +133,8 @@ def join_request_decide(*, join_request, decider, accept):
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != RequestStatus.PENDING:
         raise ProjectActionError(_("This request has already been answered."))
-    join_request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    join_request.decide(accept=accept)
     join_request.decided_by = decider
-    join_request.decided_at = timezone.now()
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
     if accept:
         return _join(project=join_request.project, person=join_request.person, role=Role.MEMBER)
@@ -162,8 +161,7 @@ def invitation_respond(*, invitation, accept):
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != RequestStatus.PENDING:
         raise ProjectActionError(_("This invitation has already been answered."))
-    invitation.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
-    invitation.decided_at = timezone.now()
+    invitation.decide(accept=accept)
     invitation.save(update_fields=["status", "decided_at"])
     # An open request to join is answered by the invitation too.
     JoinRequest.objects.filter(

@@ -4,6 +4,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import Department, Topic
 
 
+class DepartmentFilterField(forms.ModelChoiceField):
+    """Pick a department by its slug in the address, e.g. ?department=sales."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Department"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", _("All departments"))
+        super().__init__(queryset=Department.objects.all(), to_field_name="slug", **kwargs)
+
+
+def person_with_department(person):
+    """How a person is named in a choice list: the department tells namesakes apart."""
+    return f"{person.full_name} — {person.department.name}"
+
+
 class DirectoryFilterForm(forms.Form):
     """The people directory's filters; all optional, read from the query string."""
 
@@ -13,13 +28,7 @@ class DirectoryFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("e.g. Anna, accountant, pricing")}),
     )
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department.objects.all(),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("All departments"),
-    )
+    department = DepartmentFilterField()
     topic = forms.ModelChoiceField(
         label=_("Ask me about"),
         queryset=Topic.objects.all(),
