@@ -54,6 +54,33 @@ class JoinRequestForm(forms.Form):
     )
 
 
+class MyPartForm(forms.Form):
+    what_i_bring = forms.CharField(
+        label=_("What I bring"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    whats_in_it_for_my_team = forms.CharField(
+        label=_("What's in it for my team"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    why_it_matters = forms.CharField(
+        max_length=600,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shared by everyone here from your department."),
+    )
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["why_it_matters"].label = _("Why it matters to %(department)s") % {
+            "department": department.name
+        }
+
+
 class InvitationForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)

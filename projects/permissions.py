@@ -16,6 +16,7 @@ RULES = {
     "view": {"viewer", "member", "sponsor", "lead", "editor", "administrator"},
     "ask_to_join": {"viewer"},
     "leave": {"member", "sponsor", "lead"},
+    "describe_own_part": {"member", "sponsor", "lead"},
     "post_idea": {"member", "sponsor", "lead"},
     "vote": {"member", "sponsor", "lead"},
     "make_commitment": {"sponsor", "lead", "administrator"},

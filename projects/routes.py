@@ -37,6 +37,7 @@ project_urlpatterns = [
         name="respond_to_invitation",
     ),
     path("leave/", on_page(membership.leave), name="leave"),
+    path("my-part/", on_page(membership.describe_part), name="describe_part"),
     path("members/<int:membership_id>/role/", on_page(membership.change_role), name="change_role"),
     path("ideas/", on_page(ideas.post_idea), name="ideas"),
     path("ideas/<int:idea_id>/vote/", on_page(ideas.vote), name="vote"),

@@ -137,7 +137,14 @@ def join_request_decide(*, join_request, decider, accept):
     join_request.decided_by = decider
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
     if accept:
-        return _join(project=join_request.project, person=join_request.person, role=Role.MEMBER)
+        membership = _join(
+            project=join_request.project, person=join_request.person, role=Role.MEMBER
+        )
+        if join_request.note and not membership.what_i_bring:
+            # They told us what they bring when asking: never ask twice.
+            membership.what_i_bring = join_request.note
+            membership.save(update_fields=["what_i_bring"])
+        return membership
     return None
 
 
@@ -176,6 +183,22 @@ def _other_leads(membership):
     return Membership.objects.filter(project=membership.project_id, role=Role.LEAD).exclude(
         pk=membership.pk
     )
+
+
+@transaction.atomic
+def membership_describe(*, membership, what_i_bring, whats_in_it_for_my_team, why_it_matters=""):
+    """A member says what they bring and gain; their department's "why it matters" with it."""
+    membership.what_i_bring = what_i_bring
+    membership.whats_in_it_for_my_team = whats_in_it_for_my_team
+    membership.save(update_fields=["what_i_bring", "whats_in_it_for_my_team"])
+    if why_it_matters:
+        # Empty means "not mine to say": a colleague's text for the department stays.
+        DepartmentStake.objects.update_or_create(
+            project=membership.project,
+            department=membership.department,
+            defaults={"why_it_matters": why_it_matters},
+        )
+    return membership
 
 
 @transaction.atomic

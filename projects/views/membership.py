@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from ..forms import DecisionForm, InvitationForm, JoinRequestForm, RoleForm
+from ..forms import DecisionForm, InvitationForm, JoinRequestForm, MyPartForm, RoleForm
 from ..models import Invitation, JoinRequest, Membership
 from ..services import (
     ProjectActionError,
@@ -10,6 +10,7 @@ from ..services import (
     join_request_create,
     join_request_decide,
     membership_change_role,
+    membership_describe,
     membership_leave,
 )
 from .common import apply_errors, back_to_project, post_only, require
@@ -87,6 +88,18 @@ def respond_to_invitation(request, project, invitation_id):
         return _refused(request, project, error)
     message = gettext("Welcome to the project!") if form.accepted else None
     return back_to_project(request, project, message, anchor="team")
+
+
+def describe_part(request, project):
+    if refused := post_only(request):
+        return refused
+    require(request, "describe_own_part")
+    membership = request.project_access.membership
+    form = MyPartForm(request.POST, department=membership.department)
+    if form.is_valid():
+        membership_describe(membership=membership, **form.cleaned_data)
+        return back_to_project(request, project, gettext("Your part is saved."), anchor="team")
+    return overview(request, project, status=400, my_part_form=form)
 
 
 def leave(request, project):

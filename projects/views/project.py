@@ -1,7 +1,7 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
-from ..forms import IdeaForm, InvitationForm, JoinRequestForm, ProjectBasicsForm
+from ..forms import IdeaForm, InvitationForm, JoinRequestForm, MyPartForm, ProjectBasicsForm
 from ..models import Activity, Invitation, JoinRequest, RequestStatus
 from ..selectors import new_connections, suggested_partners, team_by_department
 from ..services import ProjectActionError, project_update_basics
@@ -39,7 +39,7 @@ def overview_context(request, project, **forms):
         "activity": Activity.objects.filter(project=project).select_related("actor__user")[
             :ACTIVITY_SHOWN
         ],
-        "stakes": project.stakes.select_related("department"),
+        "stakes": list(project.stakes.select_related("department")),
         "idea_form": forms.get("idea_form") or IdeaForm(),
         "commitment_form": forms.get("commitment_form"),
         "commitment_idea_id": forms.get("commitment_idea_id"),
@@ -63,6 +63,22 @@ def overview_context(request, project, **forms):
         context["pending_invitations"] = Invitation.objects.filter(
             project=project, status=RequestStatus.PENDING
         ).select_related("person__user", "person__department")
+    if access.membership is not None:
+        context["my_part_form"] = forms.get("my_part_form") or MyPartForm(
+            department=access.membership.department,
+            initial={
+                "what_i_bring": access.membership.what_i_bring,
+                "whats_in_it_for_my_team": access.membership.whats_in_it_for_my_team,
+                "why_it_matters": next(
+                    (
+                        stake.why_it_matters
+                        for stake in context["stakes"]
+                        if stake.department_id == access.membership.department_id
+                    ),
+                    "",
+                ),
+            },
+        )
     if access.can("invite"):
         context["invite_form"] = forms.get("invite_form") or InvitationForm(project=project)
     return context

@@ -382,3 +382,52 @@ class TestIdeas:
         assert client.post(deliver).status_code == 302
         commitment.refresh_from_db()
         assert commitment.delivered_on is not None
+
+
+class TestMyPart:
+    def test_members_describe_their_part_and_their_departments_stake(
+        self, as_user, joint_project, member
+    ):
+        response = as_user(member).post(
+            url(joint_project, "my-part/"),
+            {
+                "what_i_bring": "Ten years of tickets",
+                "whats_in_it_for_my_team": "Calmer queues",
+                "why_it_matters": "Repeat calls hurt",
+            },
+        )
+        assert response.status_code == 302
+        membership = joint_project.memberships.get(person=member)
+        assert membership.what_i_bring == "Ten years of tickets"
+        stake = joint_project.stakes.get(department=membership.department)
+        assert stake.why_it_matters == "Repeat calls hurt"
+
+    def test_an_empty_stake_leaves_a_colleagues_text_alone(self, as_user, joint_project, member):
+        from projects.models import DepartmentStake
+
+        department = joint_project.memberships.get(person=member).department
+        DepartmentStake.objects.create(
+            project=joint_project, department=department, why_it_matters="Colleague's words"
+        )
+        as_user(member).post(url(joint_project, "my-part/"), {"what_i_bring": "x"})
+        assert joint_project.stakes.get().why_it_matters == "Colleague's words"
+
+    def test_oversized_text_is_refused_and_kept(self, as_user, joint_project, member):
+        response = as_user(member).post(url(joint_project, "my-part/"), {"what_i_bring": "b" * 501})
+        assert response.status_code == 400
+        assert response.context["my_part_form"].errors["what_i_bring"]
+        assert "b" * 501 in response.content.decode()
+
+    def test_viewers_have_no_part_to_describe(self, as_user, joint_project):
+        response = as_user(PersonFactory()).post(
+            url(joint_project, "my-part/"), {"what_i_bring": "x"}
+        )
+        assert response.status_code == 403
+
+    def test_the_join_note_becomes_what_they_bring(self, as_user, joint_project, lead):
+        from projects.services import join_request_decide
+
+        newcomer = PersonFactory()
+        request = join_request_create(project=joint_project, person=newcomer, note="SQL skills")
+        join_request_decide(join_request=request, decider=lead, accept=True)
+        assert joint_project.memberships.get(person=newcomer).what_i_bring == "SQL skills"
