@@ -22,6 +22,37 @@ def empty_cache():
     cache.clear()
 
 
+PRISTINE_DATABASE = pytest.StashKey[str]()
+
+
+@pytest.fixture
+def pristine_database(request, transactional_db):
+    """The database as the migrations left it (root page, home page, site), for tests that
+    commit: browser tests, and tests with several threads writing at once.
+
+    Django empties the tables after each such test. Its serialized rollback cannot restore
+    them for browser tests: Playwright keeps an event loop running in the test thread, so Django
+    hands out a fresh connection object that lacks the saved state. We keep our own copy.
+    """
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    saved = request.config.stash.get(PRISTINE_DATABASE, None)
+    if saved is None:
+        request.config.stash[PRISTINE_DATABASE] = connection.creation.serialize_db_to_string()
+    else:
+        # The flush after the previous test recreated content types; start from empty tables.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(saved)
+        # Rows came back with their ids; PostgreSQL's sequences must continue after them.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 @pytest.fixture
 def home_page(db):
     """The home page that the migrations create as the default site's root."""

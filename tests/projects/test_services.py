@@ -223,7 +223,7 @@ class TestIdeasAndCommitments:
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="real parallel writers need PostgreSQL (CI runs it)"
 )
-def test_parallel_plus_ones_stay_exact(project_index):
+def test_parallel_plus_ones_stay_exact(pristine_database, project_index):
     sales, support = DepartmentFactory(), DepartmentFactory()
     people = [PersonFactory(department=sales if i % 2 else support) for i in range(8)]
     project = project_start(index=project_index, person=people[0], title="Race", purpose="x")
