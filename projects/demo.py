@@ -419,3 +419,117 @@ def _spread_activity_over_time(project, started):
     for idea in ideas:
         idea.created_at = posted.get(idea.title, idea.created_at)
     Idea.objects.bulk_update(ideas, ["created_at"])
+
+
+# Metrics: (project slug, name, definition, unit, unit detail, direction, baseline, target,
+# weeks of history, story, owning department names). Stories: "on_track", "recovering",
+# "slipping", "draft" (awaiting sign-off), "moved" (target changed after agreement, with reason).
+METRICS = [
+    ("first-contact-resolution", "First-contact resolution",
+     "Share of tickets solved in the first reply, from the helpdesk's weekly report.",
+     "percent", "", "increase", 61, 75, 16, "on_track", ["Customer Support", "Engineering"]),
+    ("first-contact-resolution", "Escalations to Engineering",
+     "Tickets escalated to Engineering per week, from the helpdesk.",
+     "count", "", "decrease", 48, 20, 16, "recovering", ["Customer Support", "Engineering"]),
+    ("first-contact-resolution", "Repeat contacts",
+     "Share of customers who contact us again within 7 days about the same issue.",
+     "percent", "", "decrease", 33, 20, 10, "draft", ["Customer Support", "Data & Analytics"]),
+    ("quote-to-cash", "Days from signature to first invoice",
+     "Working days between the signed quote in the CRM and the first invoice in the ledger.",
+     "duration", "days", "decrease", 19, 5, 12, "slipping", ["Sales", "Finance", "Operations"]),
+    ("quote-to-cash", "Orders complete on arrival",
+     "Share of orders Operations can start without asking Sales for missing details.",
+     "percent", "", "increase", 55, 90, 12, "moved", ["Sales", "Operations"]),
+    ("onboarding-that-sticks", "Access ready on day one",
+     "Share of new colleagues with laptop and all access on their first morning.",
+     "percent", "", "increase", 40, 95, 8, "on_track", ["HR", "Operations"]),
+    ("onboarding-that-sticks", "First-year retention",
+     "Share of people hired in the last 12 months who are still with us.",
+     "percent", "", "increase", 68, 85, 8, "draft", ["HR", "Engineering"]),
+    ("pricing-page", "Pricing page exit rate",
+     "Share of visits that leave the site from the pricing page (web analytics).",
+     "percent", "", "decrease", 72, 50, 6, "recovering", ["Marketing", "Sales"]),
+    ("pricing-page", "Calls starting with 'what does it cost?'",
+     "Share of first sales calls whose first question is the price, from call notes.",
+     "percent", "", "decrease", 50, 20, 6, "on_track", ["Sales", "Product"]),
+    ("customer-health-score", "Customers with an agreed health score",
+     "Share of active customers whose score all three teams accept.",
+     "percent", "", "increase", 0, 80, 14, "slipping", ["Data & Analytics", "Customer Support"]),
+]  # fmt: skip
+
+
+def _story_value(story, baseline, target, position, count):
+    """The value `position` weeks in, for a metric following `story`."""
+    share = position / count  # how far along the plan is at this check-in
+    distance = target - baseline
+    if story == "slipping":
+        progress = share * 0.35
+    elif story == "recovering":
+        progress = share * 0.3 if share < 0.6 else share * 0.3 + (share - 0.6) * 1.6
+    else:
+        progress = share * 1.05
+    wobble = (-1) ** position * 0.02 * abs(distance)
+    return max(baseline + distance * progress + wobble, 0)
+
+
+@transaction.atomic
+def seed_metrics():
+    """Metrics with months of weekly check-ins; skipped for projects that already have them."""
+    from decimal import Decimal
+
+    from .metric_services import check_in, metric_define, metric_sign_off, metric_update
+    from .models import Metric
+
+    today = timezone.localdate()
+    created = 0
+    for (slug, name, definition, unit, detail, direction, baseline, target, weeks, story,
+         owners) in METRICS:  # fmt: skip
+        project = ProjectPage.objects.filter(slug=slug).first()
+        if project is None or Metric.objects.filter(project=project, name=name).exists():
+            continue
+        departments = [d for d in project.departments if d.name in owners]
+        members = {
+            m.department.name: m.person
+            for m in project.memberships.select_related("department", "person")
+        }
+        start = today - datetime.timedelta(weeks=weeks)
+        metric = metric_define(
+            project=project,
+            author=members[owners[0]],
+            owning_departments=departments,
+            name=name,
+            definition=definition,
+            unit=unit,
+            unit_detail=detail,
+            direction=direction,
+            baseline_value=Decimal(baseline),
+            baseline_date=start,
+            target_value=Decimal(target),
+            target_date=start + datetime.timedelta(weeks=weeks * 2),
+        )
+        if story != "draft":
+            for owner in owners:
+                metric_sign_off(metric=metric, person=members[owner])
+        else:
+            metric_sign_off(metric=metric, person=members[owners[0]])
+        if story == "moved":
+            metric_update(
+                metric=metric,
+                actor=members[owners[0]],
+                target_value=Decimal(target - 10),
+                reason="Two product lines were merged into one order form; 80 % is the honest goal.",
+            )
+            for owner in owners:
+                metric_sign_off(metric=metric, person=members[owner])
+        for week in range(1, weeks + 1):
+            value = _story_value(story, baseline, target, week, weeks * 2)
+            check_in(
+                metric=metric,
+                author=members[owners[week % len(owners)]],
+                day=start + datetime.timedelta(weeks=week),
+                value=Decimal(str(round(value, 1))),
+                confidence=("low", "medium", "high")[min(week * 3 // weeks, 2)],
+                note="Weekly report" if week % 4 else "Includes the holiday week",
+            )
+        created += 1
+    return created

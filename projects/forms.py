@@ -3,9 +3,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation.forms import DepartmentFilterField, person_with_department
-from organisation.models import Person
+from organisation.models import Department, Person
 
-from .models import Idea, Membership, ProjectPage, ProjectStatus, Role
+from .models import (
+    Confidence,
+    Direction,
+    Idea,
+    Membership,
+    MetricUnit,
+    ProjectPage,
+    ProjectStatus,
+    Role,
+)
+from .numbers import LocalizedDecimalField
 
 
 class ProjectFilterForm(forms.Form):
@@ -135,3 +145,69 @@ class CommitmentForm(forms.Form):
         if due_date < timezone.localdate():
             raise forms.ValidationError(_("A promise needs a date today or later."))
         return due_date
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MetricForm(forms.Form):
+    """Define (or change) a shared success metric; numbers are typed the local way."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    definition = forms.CharField(
+        label=_("Definition"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How it is measured, and from which source, so nobody argues later."),
+    )
+    unit = forms.ChoiceField(label=_("Unit"), choices=MetricUnit.choices)
+    unit_detail = forms.CharField(
+        label=_("Currency or time unit"),
+        max_length=12,
+        required=False,
+        help_text=_("EUR for money; minutes, hours or days for durations."),
+    )
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    baseline_value = LocalizedDecimalField(label=_("Baseline"))
+    baseline_date = forms.DateField(label=_("Baseline date"), widget=DATE_INPUT)
+    target_value = LocalizedDecimalField(label=_("Target"))
+    target_date = forms.DateField(label=_("Target date"), widget=DATE_INPUT)
+    stretch_value = LocalizedDecimalField(label=_("Stretch target"), required=False)
+    lower_bound = LocalizedDecimalField(label=_("Lowest acceptable"), required=False)
+    upper_bound = LocalizedDecimalField(label=_("Highest acceptable"), required=False)
+    owning_departments = forms.ModelMultipleChoiceField(
+        label=_("Owned by"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least two departments: each of them signs off before it counts."),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owning_departments"].queryset = Department.objects.filter(
+            pk__in=[department.pk for department in project.departments]
+        )
+
+
+class MetricChangeForm(MetricForm):
+    reason = forms.CharField(
+        label=_("Why it changes"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed once any department has agreed: it is kept in the metric's history."),
+    )
+
+
+class CheckInForm(forms.Form):
+    value = LocalizedDecimalField(label=_("Value"))
+    day = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
+    confidence = forms.ChoiceField(
+        label=_("Confidence"),
+        choices=Confidence.choices,
+        initial=Confidence.MEDIUM,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

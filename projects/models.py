@@ -1,12 +1,13 @@
 """Joint projects: pages where people from several departments meet, ideate and execute."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -571,6 +572,16 @@ class MetricChange(models.Model):
 
     def __str__(self):
         return f"{self.metric}: {self.field} {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self):
+        """The changed field's name in the reader's language ("Target", "Check-in 2026-11-23")."""
+        if self.field.startswith("check-in "):
+            return _("Check-in of %(day)s") % {"day": self.field.removeprefix("check-in ")}
+        try:
+            return capfirst(Metric._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field
 
 
 class CheckIn(models.Model):

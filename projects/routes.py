@@ -6,7 +6,7 @@ first, like every Django view, so each route goes through `on_page`.
 
 from django.urls import path
 
-from .views import ideas, listing, membership, project
+from .views import ideas, listing, membership, metrics, project
 
 
 def on_page(view):
@@ -42,6 +42,12 @@ project_urlpatterns = [
     path("ideas/", on_page(ideas.post_idea), name="ideas"),
     path("ideas/<int:idea_id>/vote/", on_page(ideas.vote), name="vote"),
     path("ideas/<int:idea_id>/commit/", on_page(ideas.make_commitment), name="commit_idea"),
+    path("metrics/new/", on_page(metrics.new_metric), name="new_metric"),
+    path("metrics/csv/", on_page(metrics.export_csv), name="metrics_csv"),
+    path("metrics/<int:metric_id>/", on_page(metrics.metric_detail), name="metric"),
+    path("metrics/<int:metric_id>/edit/", on_page(metrics.edit_metric), name="edit_metric"),
+    path("metrics/<int:metric_id>/sign-off/", on_page(metrics.sign_off), name="sign_off"),
+    path("metrics/<int:metric_id>/check-in/", on_page(metrics.add_check_in), name="check_in"),
     path(
         "commitments/<int:commitment_id>/deliver/",
         on_page(ideas.deliver_commitment),

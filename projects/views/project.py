@@ -2,6 +2,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
 from ..forms import IdeaForm, InvitationForm, JoinRequestForm, MyPartForm, ProjectBasicsForm
+from ..metric_selectors import project_metrics
 from ..models import Activity, Invitation, JoinRequest, RequestStatus
 from ..selectors import new_connections, suggested_partners, team_by_department
 from ..services import ProjectActionError, project_update_basics
@@ -40,6 +41,7 @@ def overview_context(request, project, **forms):
             :ACTIVITY_SHOWN
         ],
         "stakes": list(project.stakes.select_related("department")),
+        "metrics": project_metrics(project),
         "idea_form": forms.get("idea_form") or IdeaForm(),
         "commitment_form": forms.get("commitment_form"),
         "commitment_idea_id": forms.get("commitment_idea_id"),

@@ -18,6 +18,8 @@ EXPECTED = {
     "describe_own_part": {"member", "sponsor", "lead"},
     "post_idea": {"member", "sponsor", "lead"},
     "vote": {"member", "sponsor", "lead"},
+    "define_metric": {"member", "sponsor", "lead"},
+    "check_in": {"member", "sponsor", "lead"},
     "make_commitment": {"sponsor", "lead", "administrator"},
     "deliver_commitment": {"sponsor", "lead", "administrator"},
     "invite": {"sponsor", "lead", "administrator"},

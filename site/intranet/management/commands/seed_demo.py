@@ -4,7 +4,7 @@ from django.core.management import BaseCommand, call_command
 
 from intranet.demo import seed_pages
 from organisation.demo import seed_organisation
-from projects.demo import seed_projects
+from projects.demo import seed_metrics, seed_projects
 
 DEMO_PASSWORD = "demo"
 
@@ -20,7 +20,8 @@ class Command(BaseCommand):
         seed_pages()
         self.stdout.write("Intranet pages published.")
         projects = seed_projects()
-        self.stdout.write(f"Projects: {projects} created.")
+        metrics = seed_metrics()
+        self.stdout.write(f"Projects: {projects} created, with {metrics} new shared metrics.")
         if demo_logins:
             self._ensure_demo_administrator()
 
