@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
@@ -90,7 +90,7 @@ def _text_width(text: str, size: float, *, bold: bool = False) -> float:
             units += 0.68
         else:
             units += 0.58
-    return units * size * (1.06 if bold else 1.0)
+    return units * size * (1.1 if bold else 1.0)
 
 
 def _finite(value: Decimal) -> bool:
@@ -105,22 +105,34 @@ def _date_label(day: datetime.date) -> str:
     return date_format(day, "j M Y")
 
 
-def _with_unit(value: Decimal, unit_label: str, value_format: Callable[[Decimal], str]) -> str:
-    number = str(value_format(value))
+class _DateLabels(dict):
+    """`_date_label` for many days: localizes each month once, not each day ("15 Mar 2026")."""
+
+    def __missing__(self, day: datetime.date) -> str:
+        month = (day.year, day.month)
+        if month not in self:
+            self[month] = date_format(day.replace(day=1), "M Y")
+        label = self[day] = f"{day.day} {self[month]}"  # what "j M Y" gives, ~20 times faster
+        return label
+
+
+def _value_formatter(
+    unit_label: str, value_format: Callable[[Decimal], str]
+) -> Callable[[Decimal], str]:
+    """`value_format` plus the unit, with the translation looked up once, not per value."""
     if not unit_label:
-        return number
-    return pgettext("metric value and its unit", "%(value)s %(unit)s") % {
-        "value": number,
-        "unit": unit_label,
-    }
+        return lambda value: str(value_format(value))
+    pattern = pgettext("metric value and its unit", "%(value)s %(unit)s")
+    return lambda value: pattern % {"value": value_format(value), "unit": unit_label}
 
 
-def _confidence_label(confidence: str | None) -> str:
+def _confidence_labels() -> dict[str | None, str]:
     return {
         "low": gettext("Low"),
         "medium": gettext("Medium"),
         "high": gettext("High"),
-    }.get(confidence or "", gettext("Not given"))
+        None: gettext("Not given"),
+    }
 
 
 def _ideal_value(day: datetime.date, baseline: ChartPoint, target: ChartPoint) -> Decimal:
@@ -300,8 +312,7 @@ def metric_chart(
         lower, upper = upper, lower
     decreasing = target.value < baseline.value
 
-    def fmt(value: Decimal) -> str:
-        return _with_unit(value, unit_label, value_format)
+    fmt = _value_formatter(unit_label, value_format)
 
     with localcontext() as context:
         context.prec = 60  # huge metrics must not lose digits in tick arithmetic
@@ -369,27 +380,6 @@ def metric_chart(
         "x2": target_x,
         "y2": target_y,
     }
-    beyond = 1 if decreasing else -1  # -1: "beyond the target" is up the picture
-    stretch_beyond = stretch is not None and (
-        stretch < target.value if decreasing else stretch > target.value
-    )
-    target_line = _reference_line(
-        gettext("Target %(value)s") % {"value": fmt(target.value)},
-        target_y,
-        # With a stretch beyond the target, the target's label goes on the baseline side.
-        side=-beyond if stretch_beyond else beyond,
-        plot=(plot_x, plot_y, plot_right, plot_bottom),
-    )
-    stretch_line = None
-    if stretch is not None:
-        stretch_y = y_of(stretch)
-        stretch_line = _reference_line(
-            gettext("Stretch %(value)s") % {"value": fmt(stretch)},
-            stretch_y,
-            side=-1 if stretch_y <= target_y else 1,
-            plot=(plot_x, plot_y, plot_right, plot_bottom),
-        )
-
     band = None
     if lower is not None or upper is not None:
         band_top = y_of(upper) if upper is not None else plot_y
@@ -433,12 +423,25 @@ def metric_chart(
     spacing = plot_w / max(1, len(checkins))
     dense = spacing < DENSE_SPACING
     radius_scale = max(0.35, spacing / DENSE_SPACING) if dense else 1.0
+    # Translations looked up once per chart, not once per check-in.
+    confidence_labels = _confidence_labels()
+    off_track_label, on_track_label = gettext("Off track"), gettext("On track")
+    checkin_label = gettext("Check-in")
+    confidence_phrases = {
+        "low": gettext("low confidence"),
+        "medium": gettext("medium confidence"),
+        "high": gettext("high confidence"),
+    }
+    status_phrases = {True: gettext("off track"), False: gettext("on track")}
+    tooltip_with_confidence = gettext("%(date)s: %(value)s, %(confidence)s, %(status)s")
+    tooltip_without = gettext("%(date)s: %(value)s, %(status)s")
+    date_labels = _DateLabels()
     for point in checkins:
         confidence = _confidence(point.confidence)
         off_track = _is_off_track(point, baseline, target, lower, upper)
-        date_label = _date_label(point.day)
+        date_label = date_labels[point.day]
         value_label = fmt(point.value)
-        status_label = gettext("Off track") if off_track else gettext("On track")
+        status_label = off_track_label if off_track else on_track_label
         classes = ["metric-chart__point", f"metric-chart__point--{confidence or 'unknown'}"]
         if off_track:
             classes.append("metric-chart__point--off-track")
@@ -453,19 +456,57 @@ def metric_chart(
                 "iso": point.day.isoformat(),
                 "date_label": date_label,
                 "value_label": value_label,
-                "confidence_label": _confidence_label(confidence),
+                "confidence_label": confidence_labels[confidence],
                 "status_label": status_label,
-                "tooltip": gettext("%(date)s: %(value)s, %(confidence)s confidence, %(status)s")
+                "tooltip": (tooltip_with_confidence if confidence else tooltip_without)
                 % {
                     "date": date_label,
                     "value": value_label,
-                    "confidence": _confidence_label(confidence).lower(),
-                    "status": status_label.lower(),
+                    "confidence": confidence_phrases.get(confidence or ""),
+                    "status": status_phrases[off_track],
                 },
             }
         )
     actual_d = _path((x_of(day), y_of(value)) for day, _, value in line) if checkins else ""
     off_track_count = sum(1 for p in chart_points if p["off_track"])
+
+    # --- target and stretch lines, labelled where they hide nothing ----------------------
+    plot_box = (plot_x, plot_y, plot_right, plot_bottom)
+    obstacles = [(x - r - 2, y - r - 2, x + r + 2, y + r + 2) for x, y, r in _marks(chart_points)]
+    obstacles += [
+        (base_x - 8, base_y - 8, base_x + 8, base_y + 8),
+        (target_x - 6, target_y - 6, target_x + 6, target_y + 6),
+    ]
+    segments = list(itertools.pairwise(_vertices(actual_d)))
+    segments.append(((base_x, base_y), (target_x, target_y)))
+    beyond = 1 if decreasing else -1  # -1: "beyond the target" is up the picture
+    stretch_beyond = stretch is not None and (
+        stretch < target.value if decreasing else stretch > target.value
+    )
+    target_line = _reference_line(
+        gettext("Target %(value)s") % {"value": fmt(target.value)},
+        target_y,
+        # With a stretch beyond the target, the target's label goes on the baseline side.
+        side=-beyond if stretch_beyond else beyond,
+        plot=plot_box,
+        obstacles=obstacles,
+        segments=segments,
+    )
+    stretch_line = None
+    if stretch is not None:
+        stretch_y = y_of(stretch)
+        pill = target_line["pill"]
+        stretch_line = _reference_line(
+            gettext("Stretch %(value)s") % {"value": fmt(stretch)},
+            stretch_y,
+            side=-1 if stretch_y <= target_y else 1,
+            plot=plot_box,
+            obstacles=[
+                *obstacles,
+                (pill["x"], pill["y"], pill["x"] + pill["width"], pill["y"] + pill["height"]),
+            ],
+            segments=segments,
+        )
 
     # --- words ----------------------------------------------------------------------------
     baseline_label, target_label = fmt(baseline.value), fmt(target.value)
@@ -501,18 +542,17 @@ def metric_chart(
     else:
         sentences.append(gettext("No check-ins yet."))
 
-    legend = [
-        {"key": "ideal", "label": gettext("Ideal path")},
-        {"key": "actual", "label": gettext("Check-ins")},
-        {"key": "target", "label": gettext("Target")},
-    ]
+    legend = [{"key": "ideal", "label": gettext("Ideal path")}]
+    if chart_points:
+        legend.append({"key": "actual", "label": gettext("Check-ins")})
+    legend.append({"key": "target", "label": gettext("Target")})
     if stretch is not None:
         legend.append({"key": "stretch", "label": gettext("Stretch target")})
     if band is not None:
         legend.append({"key": "band", "label": gettext("Acceptable range")})
     legend.append({"key": "baseline", "label": gettext("Baseline")})
     if off_track_count:
-        legend.append({"key": "off-track", "label": gettext("Off track")})
+        legend.append({"key": "off-track", "label": off_track_label})
     if any(p["confidence"] for p in chart_points):
         legend.append({"key": "confidence", "label": gettext("Dot size: confidence")})
 
@@ -521,7 +561,7 @@ def metric_chart(
         *(
             {
                 "kind": "checkin",
-                "kind_label": gettext("Check-in"),
+                "kind_label": checkin_label,
                 "iso": p["iso"],
                 "date_label": p["date_label"],
                 "value_label": p["value_label"],
@@ -605,35 +645,97 @@ def _diamond(x: float, y: float, size: float) -> str:
     return _path(corners) + " Z"
 
 
-def _reference_line(
-    label: str, y: float, *, side: int, plot: tuple[float, float, float, float]
-) -> dict:
-    """A full-width horizontal line with a label pill at its left end.
+def _marks(points: list[dict]):
+    for point in points:
+        yield point["x"], point["y"], point["r"]
 
-    `side` -1 puts the pill above the line, 1 below; it flips when there is no room.
+
+def _vertices(d: str) -> list[tuple[float, float]]:
+    """The vertices of a path made by `_path` ("M1 2 L3 4 ...")."""
+    if not d:
+        return []
+    return [
+        (float(x), float(y))
+        for x, y in (part[1:].split(" ") for part in d.replace(" L", "|L").split("|"))
+    ]
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _crosses(rect: tuple[float, float, float, float], start, end) -> bool:
+    """Whether the segment start-end passes through rect (Liang-Barsky clipping)."""
+    (x0, y0), (x1, y1) = start, end
+    left, top, right, bottom = rect
+    if max(x0, x1) < left or min(x0, x1) > right or max(y0, y1) < top or min(y0, y1) > bottom:
+        return False
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+        else:
+            t = q / p
+            if p < 0:
+                low = max(low, t)
+            else:
+                high = min(high, t)
+            if low > high:
+                return False
+    return True
+
+
+def _reference_line(
+    label: str,
+    y: float,
+    *,
+    side: int,
+    plot: tuple[float, float, float, float],
+    obstacles: Sequence[tuple[float, float, float, float]] = (),
+    segments: Sequence[tuple[tuple[float, float], tuple[float, float]]] = (),
+) -> dict:
+    """A full-width horizontal line with a label pill near one end.
+
+    The pill prefers the left end on `side` (-1 above the line, 1 below), then the other
+    side, then the right end; it takes the first place inside the plot that covers no
+    check-in, marker or line, or else the place that covers the fewest.
     """
     left, top, right, bottom = plot
-    room_above, room_below = y - top, bottom - y
-    needed = PILL_HEIGHT + 4
-    if side < 0 and room_above < needed <= room_below:
-        side = 1
-    elif side > 0 and room_below < needed <= room_above:
-        side = -1
-    pill_width = _text_width(label, PILL_FONT, bold=True) + 14
-    pill_y = y - 3 - PILL_HEIGHT if side < 0 else y + 3
+    pill_width = _text_width(label, PILL_FONT, bold=True) + 16
+    best = None
+    for end in ("left", "right"):
+        for pill_side in (side, -side):
+            x = left + 6 if end == "left" else right - 6 - pill_width
+            pill_y = y - 3 - PILL_HEIGHT if pill_side < 0 else y + 3
+            rect = (x, pill_y, x + pill_width, pill_y + PILL_HEIGHT)
+            if pill_y < top - 0.05 or pill_y + PILL_HEIGHT > bottom + 0.05 or x < left:
+                continue
+            hits = sum(1 for box in obstacles if _overlaps(rect, box))
+            hits += sum(1 for a, b in segments if _crosses(rect, a, b))
+            if best is None or hits < best[0]:
+                best = (hits, x, pill_y)
+            if not hits:
+                break
+        if best is not None and best[0] == 0:
+            break
+    if best is None:  # a plot too small for any label: put it on the line
+        best = (0, left + 6, y - PILL_HEIGHT / 2)
+    _, pill_x, pill_y = best
     return {
         "x1": _r(left),
         "x2": _r(right),
         "y": _r(y),
         "label": label,
         "pill": {
-            "x": _r(left + 6),
+            "x": _r(pill_x),
             "y": _r(pill_y),
             "width": _r(pill_width),
             "height": PILL_HEIGHT,
         },
-        "text_x": _r(left + 13),
-        "text_y": _r(pill_y + PILL_HEIGHT / 2 + 3.8),
+        "text_x": _r(pill_x + 8),
+        "text_y": _r(pill_y + PILL_HEIGHT / 2 + 4.2),
     }
 
 
@@ -655,8 +757,7 @@ def sparkline(
     """A tiny trend: baseline and check-ins as a line, the target as a faint line."""
     checkins = sorted((p for p in points if _finite(p.value)), key=lambda p: p.day)
 
-    def fmt(value: Decimal) -> str:
-        return _with_unit(value, unit_label, value_format)
+    fmt = _value_formatter(unit_label, value_format)
 
     pad = 4.0  # room for the last dot
     with localcontext() as context:
