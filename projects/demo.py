@@ -422,8 +422,9 @@ def _spread_activity_over_time(project, started):
 
 
 # Metrics: (project slug, name, definition, unit, unit detail, direction, baseline, target,
-# weeks of history, story, owning department names). Stories: "on_track", "recovering",
-# "slipping", "draft" (awaiting sign-off), "moved" (target changed after agreement, with reason).
+# weeks of history, story, owning department names). Stories: "on_track", "lagging",
+# "recovering", "slipping", "draft" (awaiting sign-off), "moved" (target changed after
+# agreement, with its reason).
 METRICS = [
     ("first-contact-resolution", "First-contact resolution",
      "Share of tickets solved in the first reply, from the helpdesk's weekly report.",
@@ -448,7 +449,7 @@ METRICS = [
      "percent", "", "increase", 68, 85, 8, "draft", ["HR", "Engineering"]),
     ("pricing-page", "Pricing page exit rate",
      "Share of visits that leave the site from the pricing page (web analytics).",
-     "percent", "", "decrease", 72, 50, 6, "recovering", ["Marketing", "Sales"]),
+     "percent", "", "decrease", 72, 50, 6, "lagging", ["Marketing", "Sales"]),
     ("pricing-page", "Calls starting with 'what does it cost?'",
      "Share of first sales calls whose first question is the price, from call notes.",
      "percent", "", "decrease", 50, 20, 6, "on_track", ["Sales", "Product"]),
@@ -464,6 +465,8 @@ def _story_value(story, baseline, target, position, count):
     distance = target - baseline
     if story == "slipping":
         progress = share * 0.35
+    elif story == "lagging":
+        progress = share * 0.6
     elif story == "recovering":
         progress = share * 0.3 if share < 0.6 else share * 0.3 + (share - 0.6) * 1.6
     else:

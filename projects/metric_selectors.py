@@ -75,15 +75,20 @@ def project_metrics(project):
         summarise(metric) for metric in metrics_with_history(Metric.objects.filter(project=project))
     ]
     for summary in summaries:
-        metric = summary.metric
-        summary.sparkline = sparkline(
-            points=chart_points(summary),
-            baseline=ChartPoint(metric.baseline_date, metric.baseline_value),
-            target=ChartPoint(metric.target_date, metric.target_value),
-            unit_label=unit_label(metric),
-            value_format=format_decimal,
-        )
+        with_sparkline(summary)
     return summaries
+
+
+def with_sparkline(summary):
+    metric = summary.metric
+    summary.sparkline = sparkline(
+        points=chart_points(summary),
+        baseline=ChartPoint(metric.baseline_date, metric.baseline_value),
+        target=ChartPoint(metric.target_date, metric.target_value),
+        unit_label=unit_label(metric),
+        value_format=format_decimal,
+    )
+    return summary
 
 
 def chart_points(summary):

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from intranet import views as intranet_views
+from projects.views.overview import metrics_overview
 from sitesearch import views as search_views
 
 handler403 = "intranet.views.permission_denied"
@@ -30,6 +31,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("metrics/", metrics_overview, name="metrics_overview"),
     path("", include("organisation.urls")),
     # Uploaded photos are private to the intranet like everything else: served behind the login.
     re_path(
