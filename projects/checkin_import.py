@@ -210,9 +210,7 @@ class MetricLookup:
             return named[0]
         if text in self.by_id:
             return self.by_id[text]
-        raise ValidationError(
-            _("This project has no metric called “%(name)s”.") % {"name": text}
-        )
+        raise ValidationError(_("This project has no metric called “%(name)s”.") % {"name": text})
 
 
 def parse_day(text):

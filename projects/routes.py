@@ -6,7 +6,7 @@ first, like every Django view, so each route goes through `on_page`.
 
 from django.urls import path
 
-from .views import ideas, listing, membership, metrics, project
+from .views import checkin_import, ideas, listing, membership, metrics, project
 
 
 def on_page(view):
@@ -44,6 +44,12 @@ project_urlpatterns = [
     path("ideas/<int:idea_id>/commit/", on_page(ideas.make_commitment), name="commit_idea"),
     path("metrics/new/", on_page(metrics.new_metric), name="new_metric"),
     path("metrics/csv/", on_page(metrics.export_csv), name="metrics_csv"),
+    path("metrics/import/", on_page(checkin_import.import_check_ins), name="import_check_ins"),
+    path(
+        "metrics/import/template/",
+        on_page(checkin_import.check_in_template_csv),
+        name="check_in_template_csv",
+    ),
     path("metrics/<int:metric_id>/", on_page(metrics.metric_detail), name="metric"),
     path("metrics/<int:metric_id>/edit/", on_page(metrics.edit_metric), name="edit_metric"),
     path("metrics/<int:metric_id>/sign-off/", on_page(metrics.sign_off), name="sign_off"),

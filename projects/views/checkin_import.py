@@ -3,14 +3,13 @@
 import csv
 
 from django import forms
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.text import slugify
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-
-from django.http import HttpResponse
 
 from ..checkin_import import COLUMNS, apply_check_in_import, read_check_in_rows
 from ..models import Metric

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("account/api-tokens/", views.api_tokens, name="api_tokens"),
+]
