@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from intranet import views as intranet_views
+from projects.api import api_urlpatterns
 from projects.views.overview import metrics_overview
 from sitesearch import views as search_views
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("metrics/", metrics_overview, name="metrics_overview"),
+    path("api/v1/", include(api_urlpatterns())),
+    path("", include("accounts.urls")),
     path("", include("organisation.urls")),
     # Uploaded photos are private to the intranet like everything else: served behind the login.
     re_path(

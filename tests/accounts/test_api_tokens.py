@@ -1,18 +1,10 @@
 import pytest
-from django.urls import get_resolver
 from wagtail.models import APIToken
 
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/account/api-tokens/"
-
-
-@pytest.fixture(autouse=True)
-def api_urls(settings):
-    # Until site/commonground/urls.py mounts these pages (then this fixture keeps passing).
-    if "accounts" not in get_resolver(settings.ROOT_URLCONF).namespace_dict:
-        settings.ROOT_URLCONF = "tests.api_urls"
 
 
 def test_anonymous_people_are_sent_to_log_in(client):

@@ -3,48 +3,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import path
 from django.utils import timezone
 
-from projects import routes
 from projects.checkin_import import MAX_ROWS, apply_check_in_import, read_check_in_rows
 from projects.metric_services import check_in, metric_define
-from projects.models import CheckIn, MetricChange, ProjectPage
+from projects.models import CheckIn, MetricChange
 from projects.services import ProjectActionError
-from projects.views.checkin_import import check_in_template_csv, import_check_ins
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 D1, D2, D3 = (TODAY - datetime.timedelta(days=n) for n in (3, 2, 1))
-
-
-def forget_routes():
-    if "_routablepage_urlresolver" in ProjectPage.__dict__:
-        delattr(ProjectPage, "_routablepage_urlresolver")
-
-
-@pytest.fixture
-def import_routes(monkeypatch):
-    """The two routes, until they are in projects/routes.py (then this adds nothing)."""
-    patterns = list(routes.project_urlpatterns)
-    names = {pattern.name for pattern in patterns}
-    if "import_check_ins" not in names:
-        patterns.append(
-            path("metrics/import/", routes.on_page(import_check_ins), name="import_check_ins")
-        )
-    if "check_in_template_csv" not in names:
-        patterns.append(
-            path(
-                "metrics/import/template/",
-                routes.on_page(check_in_template_csv),
-                name="check_in_template_csv",
-            )
-        )
-    monkeypatch.setattr(routes, "project_urlpatterns", patterns)
-    forget_routes()
-    yield
-    forget_routes()
 
 
 def define(project, author, name, unit):
@@ -220,7 +189,7 @@ def test_a_refusal_while_writing_writes_nothing(joint_project, fcr, tickets, lea
 # The pages -------------------------------------------------------------------------------------
 
 
-def test_upload_preview_and_commit(client, import_routes, joint_project, member, fcr, tickets):
+def test_upload_preview_and_commit(client, joint_project, member, fcr, tickets):
     client.force_login(member.user)
     assert client.get(import_url(joint_project)).status_code == 200
     upload = SimpleUploadedFile("check-ins.csv", GOOD.encode(), content_type="text/csv")
@@ -247,7 +216,7 @@ def test_upload_preview_and_commit(client, import_routes, joint_project, member,
 
 
 def test_pasted_text_with_errors_shows_them_and_no_confirm_button(
-    client, import_routes, joint_project, member, tickets
+    client, joint_project, member, tickets
 ):
     client.force_login(member.user)
     text = csv_text(f"Tickets,{D1.isoformat()},5,,", f"Nope,{D1.isoformat()},5,,")
@@ -259,7 +228,7 @@ def test_pasted_text_with_errors_shows_them_and_no_confirm_button(
 
 
 def test_same_day_replacement_is_shown_in_the_preview_and_counted(
-    client, import_routes, joint_project, member, lead, tickets
+    client, joint_project, member, lead, tickets
 ):
     check_in(metric=tickets, author=lead, day=D1, value=Decimal(900))
     client.force_login(member.user)
@@ -275,9 +244,7 @@ def test_same_day_replacement_is_shown_in_the_preview_and_counted(
     assert CheckIn.objects.get(metric=tickets, day=D1).value == Decimal(1000)
 
 
-def test_the_commit_step_reads_the_text_again(
-    client, import_routes, joint_project, member, tickets
-):
+def test_the_commit_step_reads_the_text_again(client, joint_project, member, tickets):
     client.force_login(member.user)
     tampered = csv_text(f"Tickets,{D1.isoformat()},5,,", f"Tickets,{D2.isoformat()},-5,,")
     response = client.post(import_url(joint_project), {"step": "commit", "csv_text": tampered})
@@ -286,9 +253,7 @@ def test_the_commit_step_reads_the_text_again(
     assert not CheckIn.objects.exists()
 
 
-def test_finnish_members_import_with_decimal_commas(
-    client, import_routes, joint_project, member, fcr
-):
+def test_finnish_members_import_with_decimal_commas(client, joint_project, member, fcr):
     client.force_login(member.user)
     text = csv_text(
         f"First-contact resolution;{D1.day}.{D1.month}.{D1.year};66,5;korkea;",
@@ -307,9 +272,7 @@ def test_finnish_members_import_with_decimal_commas(
     assert CheckIn.objects.get().value == Decimal("66.5")
 
 
-def test_oversized_uploads_are_refused_next_to_the_field(
-    client, import_routes, joint_project, member, tickets
-):
+def test_oversized_uploads_are_refused_next_to_the_field(client, joint_project, member, tickets):
     client.force_login(member.user)
     big = (GOOD + "x" * (1024 * 1024)).encode()
     upload = SimpleUploadedFile("big.csv", big, content_type="text/csv")
@@ -319,7 +282,7 @@ def test_oversized_uploads_are_refused_next_to_the_field(
     assert "preview" not in response.context
 
 
-def test_non_utf8_uploads_are_refused(client, import_routes, joint_project, member, tickets):
+def test_non_utf8_uploads_are_refused(client, joint_project, member, tickets):
     client.force_login(member.user)
     upload = SimpleUploadedFile("latin1.csv", "metric,date,value\nTäs,,\n".encode("latin-1"))
     response = client.post(import_url(joint_project), {"step": "preview", "file": upload})
@@ -327,7 +290,7 @@ def test_non_utf8_uploads_are_refused(client, import_routes, joint_project, memb
     assert "UTF-8" in response.context["form"].errors["file"][0]
 
 
-def test_viewers_cannot_import(client, import_routes, joint_project, tickets):
+def test_viewers_cannot_import(client, joint_project, tickets):
     client.force_login(PersonFactory().user)
     assert client.get(import_url(joint_project)).status_code == 403
     response = client.post(import_url(joint_project), {"step": "commit", "csv_text": GOOD})
@@ -336,9 +299,7 @@ def test_viewers_cannot_import(client, import_routes, joint_project, tickets):
     assert not CheckIn.objects.exists()
 
 
-def test_the_template_lists_the_projects_metrics(
-    client, import_routes, joint_project, member, fcr, tickets
-):
+def test_the_template_lists_the_projects_metrics(client, joint_project, member, fcr, tickets):
     client.force_login(member.user)
     response = client.get(import_url(joint_project) + "template/")
     assert response["Content-Type"].startswith("text/csv")
@@ -352,7 +313,7 @@ def test_the_template_lists_the_projects_metrics(
 
 
 def test_preview_queries_do_not_grow_with_rows(
-    client, import_routes, joint_project, member, lead, fcr, tickets, django_assert_max_num_queries
+    client, joint_project, member, lead, fcr, tickets, django_assert_max_num_queries
 ):
     check_in(metric=tickets, author=lead, day=D1, value=Decimal(900))
     client.force_login(member.user)
