@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.models import APIToken
 
-from projects.metric_services import check_in, metric_define
+from projects.metric_services import check_in
 from projects.models import CheckIn
 from tests.factories import MembershipFactory, PersonFactory, ProjectPageFactory
 
@@ -18,24 +18,6 @@ TODAY = timezone.localdate()
 def bearer(user, name="script"):
     _token, plaintext = APIToken.create_token(user=user, name=name)
     return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
-
-
-@pytest.fixture
-def metric(joint_project, lead):
-    return metric_define(
-        project=joint_project,
-        author=lead,
-        owning_departments=joint_project.departments,
-        name="FCR",
-        definition="Solved in the first reply.",
-        unit="percent",
-        unit_detail="",
-        direction="increase",
-        baseline_value=Decimal(60),
-        baseline_date=TODAY - datetime.timedelta(days=30),
-        target_value=Decimal("80.5"),
-        target_date=TODAY + datetime.timedelta(days=30),
-    )
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
-from projects.metric_services import check_in, metric_define
+from projects.metric_services import check_in
 from projects.models import CheckIn, Metric
 from tests.factories import PersonFactory
 
@@ -30,24 +30,6 @@ def metric_form(project, **overrides):
         "owning_departments": [d.pk for d in project.departments],
         **overrides,
     }
-
-
-@pytest.fixture
-def metric(joint_project, lead):
-    return metric_define(
-        project=joint_project,
-        author=lead,
-        owning_departments=joint_project.departments,
-        name="FCR",
-        definition="x",
-        unit="percent",
-        unit_detail="",
-        direction="increase",
-        baseline_value=Decimal(60),
-        baseline_date=TODAY - datetime.timedelta(days=30),
-        target_value=Decimal(80),
-        target_date=TODAY + datetime.timedelta(days=30),
-    )
 
 
 def test_members_define_a_metric(client, joint_project, member):
