@@ -16,8 +16,11 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="commonground-test-media-"))
 DEMO_LOGINS = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # An in-memory test database: the data folder stays untouched.
-    DATABASES["default"]["TEST"] = {"NAME": ""}
+    # A throwaway file, not memory: the browser tests' live server answers from other
+    # threads, and each thread then opens its own connection as in production. The data
+    # folder stays untouched.
+    test_database_folder = Path(tempfile.mkdtemp(prefix="commonground-test-db-"))
+    DATABASES["default"]["TEST"] = {"NAME": str(test_database_folder / "test.sqlite3")}
 # Serve static files from the source folders, as `runserver` does, so tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
