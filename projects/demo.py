@@ -456,6 +456,15 @@ METRICS = [
     ("customer-health-score", "Customers with an agreed health score",
      "Share of active customers whose score all three teams accept.",
      "percent", "", "increase", 0, 80, 14, "slipping", ["Data & Analytics", "Customer Support"]),
+    ("customer-health-score", "Renewal forecast accuracy",
+     "Share of renewals forecast correctly a quarter ahead, CRM against the ledger.",
+     "percent", "", "increase", 70, 90, 14, "on_track", ["Sales", "Data & Analytics"]),
+    ("customer-conference-2027", "Registered attendees",
+     "Registrations in the event system, customers only.",
+     "count", "", "increase", 0, 400, 4, "on_track", ["Marketing", "Customer Support"]),
+    ("customer-conference-2027", "Sponsorship signed",
+     "Value of signed sponsorship contracts.",
+     "currency", "EUR", "increase", 0, 50000, 4, "lagging", ["Marketing", "Sales"]),
 ]  # fmt: skip
 
 

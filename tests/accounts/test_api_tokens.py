@@ -92,3 +92,11 @@ def test_posts_need_the_csrf_token(person):
     client.force_login(person.user)
     assert client.post(URL, {"action": "create", "name": "No CSRF"}).status_code == 403
     assert not APIToken.objects.exists()
+
+
+def test_people_find_their_tokens_from_their_own_profile(client):
+    me, colleague = PersonFactory(), PersonFactory()
+    client.force_login(me.user)
+    # The account menu links the page everywhere; the profile adds a button on one's own.
+    assert "My API tokens" in client.get(me.get_absolute_url()).content.decode()
+    assert "My API tokens" not in client.get(colleague.get_absolute_url()).content.decode()
