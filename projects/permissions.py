@@ -33,11 +33,13 @@ RULES = {
 class ProjectAccess:
     """What one user may do on one project, computed once per request."""
 
-    def __init__(self, user, project, *, membership=None, membership_known=False):
+    def __init__(self, user, project):
         self.user = user
         self.project = project
-        if membership_known:
-            self.__dict__["membership"] = membership
+
+    def remember_membership(self, membership):
+        """Use a membership the caller already loaded (None: not a member): saves a query."""
+        self.__dict__["membership"] = membership
 
     @cached_property
     def person(self):

@@ -17,7 +17,7 @@ def overview_context(request, project, **forms):
     viewer = access.person
     memberships = list(project.memberships.for_team())
     membership_of = {m.person_id: m for m in memberships}
-    access.__dict__["membership"] = membership_of.get(viewer.pk) if viewer else None
+    access.remember_membership(membership_of.get(viewer.pk) if viewer else None)
 
     ideas = list(project.ideas.for_board(viewer))
     commitments = list(
