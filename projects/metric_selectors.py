@@ -30,10 +30,6 @@ def unit_label(metric):
     return metric.unit_detail
 
 
-def format_value(metric, value):
-    return f"{format_decimal(value)}{'' if metric.unit != MetricUnit.PERCENT else ' %'}"
-
-
 def summarise(metric):
     """Everything about one metric, from data already fetched (see metrics_with_history)."""
     check_ins = list(metric.check_ins.all())

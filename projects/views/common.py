@@ -23,6 +23,12 @@ def back_to_project(request, project, message=None, anchor=""):
     return HttpResponseRedirect(project.get_url(request) + (f"#{anchor}" if anchor else ""))
 
 
+def report_refusal(request, error):
+    """A service refused an action without a form to show it on: say why on the next page."""
+    for message in error.messages:
+        messages.error(request, message)
+
+
 def apply_errors(form, error):
     """Put a service's refusal next to the field it concerns, or at the top of the form."""
     if hasattr(error, "error_dict"):

@@ -11,7 +11,7 @@ from ..services import (
     idea_post,
     idea_vote_toggle,
 )
-from .common import apply_errors, back_to_project, post_only, require
+from .common import apply_errors, back_to_project, post_only, report_refusal, require
 from .project import overview
 
 
@@ -73,8 +73,6 @@ def deliver_commitment(request, project, commitment_id):
     try:
         commitment_deliver(commitment=commitment, actor=request.project_access.person)
     except ProjectActionError as error:
-        from django.contrib import messages
-
-        messages.error(request, " ".join(error.messages))
+        report_refusal(request, error)
         return back_to_project(request, project, anchor="commitments")
     return back_to_project(request, project, gettext("Delivered. Well done!"), anchor="commitments")

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
+
+from intranet.pagination import paginate
 
 from ..forms import ProjectFilterForm, StartProjectForm
 from ..models import ProjectPage
@@ -39,12 +40,10 @@ def project_index(request, index):
             projects = projects.with_member(person) if person else projects.none()
     elif form.is_bound:
         projects = projects.none()
-    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    page, querystring = paginate(request, projects, PROJECTS_PER_PAGE)
     departments = departments_by_project([project.pk for project in page.object_list])
     for project in page.object_list:
         project.listed_departments = departments.get(project.pk, [])
-    query = request.GET.copy()
-    query.pop("page", None)
     return TemplateResponse(
         request,
         "projects/project_index_page.html",
@@ -52,7 +51,7 @@ def project_index(request, index):
             "page": index,
             "form": form,
             "projects": page,
-            "querystring": query.urlencode(),
+            "querystring": querystring,
             "can_start": person is not None,
         },
     )

@@ -13,7 +13,7 @@ from ..services import (
     membership_describe,
     membership_leave,
 )
-from .common import apply_errors, back_to_project, post_only, require
+from .common import apply_errors, back_to_project, post_only, report_refusal, require
 from .project import overview
 
 
@@ -133,8 +133,5 @@ def change_role(request, project, membership_id):
 
 
 def _refused(request, project, error):
-    from django.contrib import messages
-
-    for message in error.messages:
-        messages.error(request, message)
+    report_refusal(request, error)
     return back_to_project(request, project)

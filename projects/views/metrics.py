@@ -12,7 +12,7 @@ from ..metric_selectors import metric_picture, metrics_with_history, summarise
 from ..metric_services import check_in, metric_define, metric_sign_off, metric_update
 from ..models import GOALPOST_FIELDS, Metric
 from ..services import ProjectActionError
-from .common import apply_errors, post_only, require
+from .common import apply_errors, post_only, report_refusal, require
 
 EDITABLE = ("name", *GOALPOST_FIELDS)
 
@@ -117,7 +117,7 @@ def sign_off(request, project, metric_id):
     try:
         metric_sign_off(metric=metric, person=request.project_access.person)
     except ProjectActionError as error:
-        messages.error(request, " ".join(error.messages))
+        report_refusal(request, error)
     else:
         messages.success(request, gettext("Thank you: your department agrees to this metric."))
     return HttpResponseRedirect(metric_url(request, project, metric))

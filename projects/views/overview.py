@@ -1,9 +1,9 @@
 from django import forms
-from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from intranet.pagination import paginate
 from organisation.forms import DepartmentFilterField
 
 from ..metric_selectors import metrics_with_history, summarise, with_sparkline
@@ -40,11 +40,9 @@ def metrics_overview(request):
         counts[summary.progress.status] += 1
     if status:
         summaries = [s for s in summaries if s.progress.status == status]
-    page = Paginator(summaries, METRICS_PER_PAGE).get_page(request.GET.get("page"))
+    page, querystring = paginate(request, summaries, METRICS_PER_PAGE)
     for summary in page.object_list:
         with_sparkline(summary)
-    query = request.GET.copy()
-    query.pop("page", None)
     return TemplateResponse(
         request,
         "projects/metrics_overview.html",
@@ -52,6 +50,6 @@ def metrics_overview(request):
             "form": form,
             "page": page,
             "status_counts": [(Status(key), count) for key, count in counts.items()],
-            "querystring": query.urlencode(),
+            "querystring": querystring,
         },
     )

@@ -1,7 +1,8 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
+
+from intranet.pagination import paginate
 
 from .forms import DirectoryFilterForm
 from .models import Department, Person
@@ -15,12 +16,12 @@ def people_directory(request):
     people = Person.objects.active().for_listing().alphabetical()
     if form.is_bound:
         people = form.filter(people)
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page, querystring = paginate(request, people, PEOPLE_PER_PAGE)
     template = "organisation/includes/people_results.html" if request.htmx else None
     return TemplateResponse(
         request,
         template or "organisation/people_directory.html",
-        {"form": form, "page": page, "querystring": _without_page(request.GET)},
+        {"form": form, "page": page, "querystring": querystring},
     )
 
 
@@ -60,7 +61,7 @@ def department_list(request):
 def department_detail(request, slug):
     department = get_object_or_404(Department.objects.select_related("parent"), slug=slug)
     people = Person.objects.active().for_listing().filter(department=department).alphabetical()
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page, querystring = paginate(request, people, PEOPLE_PER_PAGE)
     return TemplateResponse(
         request,
         "organisation/department.html",
@@ -68,13 +69,6 @@ def department_detail(request, slug):
             "department": department,
             "sub_departments": department.children.with_people_count(),
             "page": page,
-            "querystring": "",
+            "querystring": querystring,
         },
     )
-
-
-def _without_page(query):
-    """The current filters as a query string, for pagination links that keep them."""
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()
