@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -93,3 +95,13 @@ def test_renaming_a_user_updates_the_search_index():
     person.user.first_name = "Zebulon"
     person.user.save()
     assert list(Person.objects.search("Zebulon")) == [person]
+
+
+@pytest.mark.django_db
+def test_logging_in_does_not_touch_the_search_index(client):
+    person = PersonFactory(user__username="ines")
+    person.user.set_password("pw")
+    person.user.save()
+    with mock.patch("organisation.signals.insert_or_update_object") as reindex:
+        assert client.login(username="ines", password="pw")
+    reindex.assert_not_called()
