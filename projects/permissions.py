@@ -27,6 +27,10 @@ RULES = {
     "decide_join_requests": {"sponsor", "lead", "administrator"},
     "edit_basics": {"sponsor", "lead", "editor", "administrator"},
     "change_roles": {"lead", "administrator"},
+    "post_win": {"member", "sponsor", "lead"},
+    "post_update": {"sponsor", "lead", "administrator"},
+    "manage_webhooks": {"lead", "administrator"},
+    "export": {"member", "sponsor", "lead", "administrator"},
 }
 
 
@@ -105,3 +109,38 @@ class ProjectAccess:
         if name.startswith("can_") and name[4:] in RULES:
             return self.can(name[4:])
         raise AttributeError(name)
+
+
+class WinAccess:
+    """What one user may do with one win. A win shared by several projects is visible to
+    anyone who can see at least one of them; whoever sees it may cheer and comment."""
+
+    def __init__(self, user, win):
+        self.user = user
+        self.win = win
+
+    @cached_property
+    def person(self):
+        return getattr(self.user, "person", None)
+
+    @cached_property
+    def can_see(self):
+        from .models import Win
+
+        return Win.objects.visible_to(self.user).filter(pk=self.win.pk).exists()
+
+    @property
+    def can_cheer(self):
+        return self.can_see and self.person is not None
+
+    can_comment = can_cheer
+
+    @property
+    def can_edit(self):
+        # The poster fixes their own typos; administrators tidy up.
+        is_poster = self.person is not None and self.win.posted_by_id == self.person.pk
+        return self.can_see and (is_poster or self.user.is_superuser)
+
+    def can_delete_comment(self, comment):
+        is_author = self.person is not None and comment.author_id == self.person.pk
+        return self.can_see and (is_author or self.user.is_superuser)

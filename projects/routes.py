@@ -6,7 +6,18 @@ first, like every Django view, so each route goes through `on_page`.
 
 from django.urls import path
 
-from .views import checkin_import, ideas, listing, membership, metrics, project
+from .views import (
+    checkin_import,
+    export,
+    ideas,
+    listing,
+    membership,
+    metrics,
+    project,
+    updates,
+    webhooks,
+    wins,
+)
 
 
 def on_page(view):
@@ -59,4 +70,20 @@ project_urlpatterns = [
         on_page(ideas.deliver_commitment),
         name="deliver",
     ),
+]
+
+project_urlpatterns += [
+    path("wins/", on_page(wins.project_wins), name="wins"),
+    path("wins/new/", on_page(wins.post_win), name="post_win"),
+    path("updates/", on_page(updates.update_history), name="updates"),
+    path("updates/new/", on_page(updates.post_update), name="post_update"),
+    path("webhooks/", on_page(webhooks.manage_webhooks), name="webhooks"),
+    path(
+        "webhooks/<int:webhook_id>/delete/",
+        on_page(webhooks.delete_webhook),
+        name="delete_webhook",
+    ),
+    path("webhooks/<int:webhook_id>/test/", on_page(webhooks.test_webhook), name="test_webhook"),
+    path("export/markdown/", on_page(export.export_markdown), name="export_markdown"),
+    path("export/csv/", on_page(export.export_csv_bundle), name="export_csv"),
 ]

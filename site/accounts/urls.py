@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("account/feeds/", views.feeds, name="feeds"),
 ]

@@ -63,3 +63,8 @@ def _projects_endpoint():
         return reverse("api-v1:list_projects")
     except NoReverseMatch:  # the API is not mounted (yet): show where it will be
         return "/api/v1/projects"
+
+
+def feeds(request):
+    """Placeholder: replaced by the feeds work package."""
+    raise Http404

@@ -36,6 +36,8 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns())),
     path("", include("accounts.urls")),
     path("", include("organisation.urls")),
+    path("", include("notifications.urls")),
+    path("", include("projects.urls")),
     # Uploaded photos are private to the intranet like everything else: served behind the login.
     re_path(
         r"^media/(?P<path>.*)$",

@@ -25,6 +25,7 @@ class TestEditorsUseTheAdmin(WagtailPageTestCase):
                     "purpose": "One budget process for all",
                     "status": "proposed",
                     "visibility": "organisation",
+                    "update_cadence": "none",
                     "stakes": inline_formset(
                         [{"department": finance.pk, "why_it_matters": "Fewer surprises"}]
                     ),

@@ -26,6 +26,10 @@ EXPECTED = {
     "decide_join_requests": {"sponsor", "lead", "administrator"},
     "edit_basics": {"sponsor", "lead", "editor", "administrator"},
     "change_roles": {"lead", "administrator"},
+    "post_win": {"member", "sponsor", "lead"},
+    "post_update": {"sponsor", "lead", "administrator"},
+    "manage_webhooks": {"lead", "administrator"},
+    "export": {"member", "sponsor", "lead", "administrator"},
 }
 
 

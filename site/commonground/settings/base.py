@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "intranet",
     "organisation",
     "sitesearch",
+    "notifications",
     "projects",
     # Wagtail
     "wagtail.contrib.forms",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,13 +1,15 @@
 """Joint projects: pages where people from several departments meet, ideate and execute."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -40,7 +42,7 @@ class ProjectIndexPage(RoutablePageMixin, Page):
 
     @classmethod
     def get_subpage_urls(cls):
-        from .routes import index_urlpatterns
+        from ..routes import index_urlpatterns
 
         return index_urlpatterns
 
@@ -55,6 +57,19 @@ class ProjectStatus(models.TextChoices):
 class Visibility(models.TextChoices):
     ORGANISATION = "organisation", _("Whole organisation")
     MEMBERS = "members", _("Members only")
+
+
+class UpdateCadence(models.TextChoices):
+    """How often a project promises a status update. Without one, nobody is nagged."""
+
+    NONE = "none", _("No regular updates")
+    WEEKLY = "weekly", _("Weekly")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
+
+    @property
+    def days(self):
+        return {"none": None, "weekly": 7, "fortnightly": 14, "monthly": 30}[self.value]
 
 
 class ProjectQuerySet(PageQuerySet):
@@ -83,6 +98,12 @@ class ProjectQuerySet(PageQuerySet):
     def with_member(self, person):
         return self.filter(memberships__person=person)
 
+    def update_overdue(self, today=None):
+        """Projects whose promised next status update date has passed."""
+        return self.exclude(update_cadence=UpdateCadence.NONE).filter(
+            next_update_due__lt=today or timezone.localdate()
+        )
+
 
 ProjectManager = PageManager.from_queryset(ProjectQuerySet)
 
@@ -108,6 +129,16 @@ class ProjectPage(RoutablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    update_cadence = models.CharField(
+        _("status update cadence"),
+        max_length=20,
+        choices=UpdateCadence,
+        default=UpdateCadence.NONE,
+        help_text=_("How often the leads promise a status update."),
+    )
+    # The date the latest status update promised the next one. Kept on the page, not read
+    # from the updates, so the index, dashboards and reminders find overdue projects by filter.
+    next_update_due = models.DateField(_("next update due"), null=True, blank=True)
 
     objects = ProjectManager()
 
@@ -118,6 +149,7 @@ class ProjectPage(RoutablePageMixin, Page):
             [
                 FieldRowPanel([FieldPanel("status"), FieldPanel("visibility")]),
                 FieldRowPanel([FieldPanel("start_date"), FieldPanel("target_date")]),
+                FieldRowPanel([FieldPanel("update_cadence"), FieldPanel("next_update_due")]),
             ],
             heading=_("Status and dates"),
         ),
@@ -154,6 +186,14 @@ class ProjectPage(RoutablePageMixin, Page):
         return self.pk is not None and len(self.departments) >= joint_minimum()
 
     @property
+    def is_update_overdue(self):
+        return (
+            self.update_cadence != UpdateCadence.NONE
+            and self.next_update_due is not None
+            and self.next_update_due < timezone.localdate()
+        )
+
+    @property
     def departments_missing(self):
         return max(joint_minimum() - len(self.departments), 0)
 
@@ -168,7 +208,7 @@ class ProjectPage(RoutablePageMixin, Page):
 
     def serve(self, request, view=None, args=None, kwargs=None):
         """Every view of a project passes here: members-only projects are a 404 to others."""
-        from .permissions import ProjectAccess
+        from ..permissions import ProjectAccess
 
         access = ProjectAccess(request.user, self)
         if not access.can("view"):
@@ -179,7 +219,7 @@ class ProjectPage(RoutablePageMixin, Page):
     @classmethod
     def get_subpage_urls(cls):
         # Day-to-day actions live under the project's own address, e.g. /projects/<slug>/ideas/.
-        from .routes import project_urlpatterns
+        from ..routes import project_urlpatterns
 
         return project_urlpatterns
 
@@ -368,12 +408,65 @@ class IdeaVote(models.Model):
         return f"+1 from {self.person} on {self.idea}"
 
 
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Delivered early")
+    ON_TIME = "on_time", _("Delivered on time")
+    LATE = "late", _("Delivered late")
+
+
+@dataclass(frozen=True)
+class PromiseRecord:
+    """How well promises were kept: the share delivered by their date, and by how much."""
+
+    delivered: int
+    kept: int
+    # Positive: delivered late on average; negative: early. None when nothing was delivered.
+    average_days_late: float | None
+
+    @property
+    def kept_share(self):
+        return self.kept / self.delivered if self.delivered else None
+
+    @property
+    def kept_percent(self):
+        return None if self.kept_share is None else round(self.kept_share * 100)
+
+    @property
+    def average_days_early(self):
+        return None if self.average_days_late is None else -self.average_days_late
+
+
 class CommitmentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(delivered_on__isnull=True)
 
+    def delivered(self):
+        return self.filter(delivered_on__isnull=False)
+
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_within(self, days, today=None):
+        """Open commitments falling due from today to `days` ahead (reminder candidates)."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=days))
+
+    def promise_record(self):
+        """Promises kept over this queryset, computed by the database in one query."""
+        lateness = ExpressionWrapper(
+            F("delivered_on") - F("due_date"), output_field=models.DurationField()
+        )
+        totals = self.delivered().aggregate(
+            delivered=Count("pk"),
+            kept=Count("pk", filter=Q(delivered_on__lte=F("due_date"))),
+            average_lateness=Avg(lateness),
+        )
+        average = totals["average_lateness"]
+        return PromiseRecord(
+            delivered=totals["delivered"],
+            kept=totals["kept"],
+            average_days_late=None if average is None else average.total_seconds() / 86400,
+        )
 
 
 class Commitment(models.Model):
@@ -401,6 +494,25 @@ class Commitment(models.Model):
     def is_overdue(self):
         return self.delivered_on is None and self.due_date < timezone.localdate()
 
+    @property
+    def days_late(self):
+        """Days after the promised date it was delivered (negative: early); None while open."""
+        if self.delivered_on is None:
+            return None
+        return (self.delivered_on - self.due_date).days
+
+    @property
+    def days_early(self):
+        return None if self.delivered_on is None else -self.days_late
+
+    @property
+    def timeliness(self):
+        if self.delivered_on is None:
+            return None
+        if self.days_late < 0:
+            return Timeliness.EARLY
+        return Timeliness.ON_TIME if self.days_late == 0 else Timeliness.LATE
+
 
 class ActivityKind(models.TextChoices):
     PROJECT_STARTED = "project_started", _("started the project")
@@ -415,6 +527,8 @@ class ActivityKind(models.TextChoices):
     METRIC_AGREED = "metric_agreed", _("agreed a metric")
     METRIC_CHANGED = "metric_changed", _("changed a metric")
     CHECKED_IN = "checked_in", _("checked in")
+    WIN_POSTED = "win_posted", _("posted a win")
+    UPDATE_POSTED = "update_posted", _("posted a status update")
 
 
 class Activity(models.Model):
@@ -441,168 +555,7 @@ class Activity(models.Model):
 
     @property
     def detail_label(self):
-        choices = {**dict(ProjectStatus.choices), **dict(Role.choices)}
+        from .updates import Health
+
+        choices = {**dict(ProjectStatus.choices), **dict(Role.choices), **dict(Health.choices)}
         return choices.get(self.detail, self.detail)
-
-
-# Shared success metrics ---------------------------------------------------------------------
-
-
-class MetricUnit(models.TextChoices):
-    PERCENT = "percent", _("Percent")
-    COUNT = "count", _("Count")
-    CURRENCY = "currency", _("Money")
-    DURATION = "duration", _("Duration")
-    SCORE = "score", _("Score")
-
-
-class Direction(models.TextChoices):
-    INCREASE = "increase", _("Higher is better")
-    DECREASE = "decrease", _("Lower is better")
-    RANGE = "range", _("Stay within a range")
-
-
-class Confidence(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-
-
-# Changing one of these after agreement moves the goalposts: it needs a reason and new sign-off.
-GOALPOST_FIELDS = (
-    "definition",
-    "unit",
-    "unit_detail",
-    "direction",
-    "baseline_value",
-    "baseline_date",
-    "target_value",
-    "target_date",
-    "stretch_value",
-    "lower_bound",
-    "upper_bound",
-)
-
-
-class Metric(models.Model):
-    """How a project will know it succeeded, owned by two or more of its departments."""
-
-    project = models.ForeignKey(ProjectPage, on_delete=models.CASCADE, related_name="metrics")
-    name = models.CharField(_("name"), max_length=120)
-    definition = models.TextField(
-        _("definition"),
-        max_length=1000,
-        help_text=_("How it is measured, and from which source."),
-    )
-    unit = models.CharField(_("unit"), max_length=20, choices=MetricUnit)
-    # The currency code (EUR) for money, the unit of time (hours) for durations.
-    unit_detail = models.CharField(_("currency or time unit"), max_length=12, blank=True)
-    direction = models.CharField(
-        _("direction"), max_length=20, choices=Direction, default=Direction.INCREASE
-    )
-    baseline_value = models.DecimalField(_("baseline"), max_digits=21, decimal_places=6)
-    baseline_date = models.DateField(_("baseline date"))
-    target_value = models.DecimalField(_("target"), max_digits=21, decimal_places=6)
-    target_date = models.DateField(_("target date"))
-    stretch_value = models.DecimalField(
-        _("stretch target"), max_digits=21, decimal_places=6, null=True, blank=True
-    )
-    lower_bound = models.DecimalField(
-        _("lowest acceptable"), max_digits=21, decimal_places=6, null=True, blank=True
-    )
-    upper_bound = models.DecimalField(
-        _("highest acceptable"), max_digits=21, decimal_places=6, null=True, blank=True
-    )
-    owning_departments = models.ManyToManyField(
-        Department, verbose_name=_("owning departments"), related_name="owned_metrics"
-    )
-    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    # Sign-offs count for one version; moving a goalpost starts a new version.
-    version = models.PositiveIntegerField(default=1)
-    agreed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("shared success metric")
-        verbose_name_plural = _("shared success metrics")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def is_agreed(self):
-        return self.agreed_at is not None
-
-
-class MetricSignOff(models.Model):
-    """A member, for the department they represent, agrees to the metric as it now stands."""
-
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="sign_offs")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    version = models.PositiveIntegerField()
-    signed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["metric", "department", "version"], name="one_sign_off_per_department"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.department} agreed to {self.metric} (v{self.version})"
-
-
-class MetricChange(models.Model):
-    """The audit trail: who changed what, from what, to what, and why. Never edited."""
-
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="changes")
-    changed_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-    field = models.CharField(max_length=40)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    reason = models.TextField(max_length=1000, blank=True)
-    reopened_sign_off = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.metric}: {self.field} {self.old_value} → {self.new_value}"
-
-    @property
-    def field_label(self):
-        """The changed field's name in the reader's language ("Target", "Check-in 2026-11-23")."""
-        if self.field.startswith("check-in "):
-            return _("Check-in of %(day)s") % {"day": self.field.removeprefix("check-in ")}
-        try:
-            return capfirst(Metric._meta.get_field(self.field).verbose_name)
-        except FieldDoesNotExist:
-            return self.field
-
-
-class CheckIn(models.Model):
-    """A dated measurement. One per metric and day: a second one that day replaces the value,
-    and the replaced value stays in the metric's history."""
-
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="check_ins")
-    day = models.DateField(_("date"))
-    value = models.DecimalField(_("value"), max_digits=21, decimal_places=6)
-    note = models.TextField(_("note"), max_length=1000, blank=True)
-    confidence = models.CharField(
-        _("confidence"), max_length=10, choices=Confidence, default=Confidence.MEDIUM
-    )
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["day", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["metric", "day"], name="one_check_in_per_day")
-        ]
-
-    def __str__(self):
-        return f"{self.metric} on {self.day}: {self.value}"

@@ -1,0 +1,11 @@
+"""Posting new wins to the chat webhooks of their projects (owned by the webhooks package)."""
+
+from .models import ChatWebhook, WebhookDelivery
+
+
+def schedule_win_deliveries(win):
+    """Queue one delivery per active webhook of the win's projects."""
+    webhooks = ChatWebhook.objects.filter(project__wins=win, is_active=True).distinct()
+    return WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(webhook=webhook, win=win) for webhook in webhooks
+    )
