@@ -6,6 +6,8 @@ from ..metric_selectors import project_metrics
 from ..models import Activity, Invitation, JoinRequest, RequestStatus
 from ..selectors import new_connections, suggested_partners, team_by_department
 from ..services import ProjectActionError, project_update_basics
+from ..update_selectors import project_status_context
+from ..win_selectors import project_wins_context
 from .common import apply_errors, back_to_project, require
 
 ACTIVITY_SHOWN = 20
@@ -47,6 +49,8 @@ def overview_context(request, project, **forms):
         "commitment_idea_id": forms.get("commitment_idea_id"),
         "join_form": forms.get("join_form") or JoinRequestForm(),
     }
+    context.update(project_status_context(project, access))
+    context.update(project_wins_context(project, viewer))
     if not project.is_joint:
         context["suggested_partners"] = suggested_partners(project.departments)
     if viewer is not None and access.membership is None:

@@ -7,6 +7,7 @@ register = template.Library()
 
 # Sections of the intranet that are views rather than pages, shown after the page menu.
 DIRECTORY_LINKS = [
+    (_("Wins"), "projects:wins"),
     (_("People"), "organisation:people"),
     (_("Departments"), "organisation:departments"),
 ]
