@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -172,8 +173,15 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Common Ground <commonground@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (Wagtail's own index and reference updates today; reminders later).
+# Background work: notification e-mails, chat webhooks, Wagtail's index updates. Development
+# and tests run tasks at once; production queues them in the database for `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Reminders go out this many days before a promised date (a commitment, the next update).
+REMINDER_LEAD_DAYS = env_int("REMINDER_LEAD_DAYS", 2)
+# Chat webhooks: how long one attempt may take, and the waits between attempts (seconds).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_DELAYS = [int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", ["60", "300", "1800"])]
 
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Common Ground")
 WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")

@@ -38,7 +38,12 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# E-mails and chat webhooks leave the request: a worker (`manage.py db_worker`) runs them
+# from the database queue. TASKS_BACKEND=immediate runs them in the request instead.
+if env_str("TASKS_BACKEND", "database") == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEMO_LOGINS = False
 
 LOGGING = {

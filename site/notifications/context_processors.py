@@ -1,0 +1,3 @@
+def unread_notifications(request):
+    """Placeholder: replaced by the notifications work package (a lazy unread count)."""
+    return {}
