@@ -19,26 +19,47 @@ Conventions, so clients can rely on them:
 """
 
 import datetime
+import re
+import uuid
+from collections import defaultdict
 from decimal import Decimal
+from enum import StrEnum
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, URLResolver
+from django.utils.html import linebreaks
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from wagtail.api.rich_text import APIRichText, RichTextFormatError
 from wagtail.api.v3.auth import BearerTokenAuth
+from wagtail.rich_text import expand_db_html
+
+from organisation.models import Department, Person
 
 from .metric_selectors import metrics_with_history, summarise
 from .metric_services import check_in
-from .models import CheckIn, Confidence, Membership, Metric, ProjectPage
+from .models import (
+    WIN_STORY_FEATURES,
+    CheckIn,
+    Cheer,
+    Confidence,
+    Membership,
+    Metric,
+    ProjectPage,
+    Reaction,
+    Win,
+)
 from .numbers import parse_decimal
-from .permissions import ProjectAccess
+from .permissions import ProjectAccess, WinAccess
 from .services import ProjectActionError
+from .win_services import cheer_toggle, win_post, win_url
 
 URLS_NAMESPACE = "api-v1"
 
@@ -127,6 +148,87 @@ class CheckInIn(Schema):
     note: str = Field("", max_length=1000)
 
 
+class WinProjectOut(Schema):
+    id: int
+    title: str
+
+
+class CreditOut(Schema):
+    username: str
+    name: str
+    department: str = Field(description="The department the person represented in this win.")
+
+
+class WinCheckInOut(Schema):
+    metric_id: int
+    metric: str = Field(description="The metric's name.")
+    day: datetime.date
+    value: str = Field(description="A decimal number as a string.")
+    previous_value: str | None = Field(
+        description="The metric's check-in before this one, as a string; null if none."
+    )
+
+
+class CheerCountOut(Schema):
+    reaction_id: int
+    reaction: str = Field(description="The reaction's name, e.g. 'Celebrate'.")
+    symbol: str
+    count: int
+
+
+class WinOut(Schema):
+    id: int
+    title: str
+    story: str = Field(description="HTML: paragraphs, emphasis, links and lists.")
+    day: datetime.date
+    url: str = Field(description="The win's page on the intranet.")
+    projects: list[WinProjectOut] = Field(description="The win's projects that you can see.")
+    credited: list[CreditOut]
+    departments: list[str] = Field(description="Departments of the credited people.")
+    check_in: WinCheckInOut | None = Field(description="The measurement that shows the win.")
+    cheers: list[CheerCountOut] = Field(description="Reactions given, in the offered order.")
+    comment_count: int
+
+
+class ReactionOut(Schema):
+    id: int
+    name: str
+    symbol: str
+
+
+class StoryFormat(StrEnum):
+    TEXT = "text"
+    HTML = "html"
+    MARKDOWN = "markdown"
+
+
+class WinIn(Schema):
+    title: str = Field(max_length=140)
+    story: str = Field("", max_length=10000)
+    story_format: StoryFormat = Field(
+        StoryFormat.TEXT,
+        description="text: blank lines separate paragraphs. html or markdown: bold, italic, "
+        "links and lists are kept; anything else is removed.",
+    )
+    day: datetime.date | None = Field(None, description="When it happened; default today.")
+    projects: list[int] = Field(description="Ids of projects you are a member of.")
+    credited: list[str] = Field(description="User names of the people behind the win.")
+    check_in: int | None = Field(
+        None, description="Id of a check-in, of a metric of one of the projects, that shows it."
+    )
+
+
+class CheerIn(Schema):
+    reaction: int | str = Field(description="The reaction's id or name.")
+
+
+class CheerResultOut(Schema):
+    cheered: bool = Field(description="Whether you now give this reaction.")
+    reaction: ReactionOut
+    count: int = Field(description="How many people give this reaction.")
+    cheers: list[CheerCountOut] = Field(description="All reactions given to the win.")
+
+
 # Serialisation ------------------------------------------------------------------------------
 
 
@@ -192,6 +294,114 @@ def project_out(project: ProjectPage, request) -> dict:
     }
 
 
+def story_html(story: str, story_format: StoryFormat) -> str:
+    """A win's story as the rich text stored in Win.story, whatever the client sent.
+
+    Plain text is escaped and cut into paragraphs. HTML and Markdown go through Wagtail's
+    rich text whitelisting with the story's features, as the editor's input would, so a
+    client cannot store scripts, styles or javascript: links."""
+    story = story.strip()
+    if not story:
+        return ""
+    if story_format == StoryFormat.TEXT:
+        return linebreaks(re.sub(r"\n[ \t]*\n\s*", "\n\n", story), autoescape=True)
+    try:
+        html, _removed = APIRichText.convert_input(
+            {
+                "format": "db_html" if story_format == StoryFormat.HTML else "db_markdown",
+                "content": story,
+            },
+            features=WIN_STORY_FEATURES,
+        )
+    except RichTextFormatError as error:
+        raise ProjectActionError({"story": str(error)}) from None
+    return html
+
+
+def expand_stories(wins) -> dict[int, str]:
+    """{win id: display HTML}. One expansion for the whole page: Wagtail looks up the pages
+    and documents linked from one piece of rich text in one query per link type, so joining
+    the stories keeps the query count fixed however many wins link to pages."""
+    if not wins:
+        return {}
+    boundary = f"<!--{uuid.uuid4().hex}-->"
+    expanded = expand_db_html(boundary.join(win.story for win in wins)).split(boundary)
+    return {win.pk: story for win, story in zip(wins, expanded, strict=True)}
+
+
+def cheer_counts(win_ids) -> dict[int, list[dict]]:
+    """{win id: [cheer count, ...]} in one query, in the reactions' order."""
+    rows = (
+        Cheer.objects.filter(win__in=win_ids)
+        .order_by("reaction__sort_order", "reaction_id")
+        .values_list("win_id", "reaction_id", "reaction__name", "reaction__symbol")
+        .annotate(count=Count("pk"))
+    )
+    counts = defaultdict(list)
+    for win_id, reaction_id, name, symbol, count in rows:
+        counts[win_id].append(
+            {"reaction_id": reaction_id, "reaction": name, "symbol": symbol, "count": count}
+        )
+    return counts
+
+
+def wins_out(wins: list[Win], request) -> list[dict]:
+    """Serialise wins loaded by win_queryset(), in a fixed number of queries."""
+    project_ids = {project.pk for win in wins for project in win.projects.all()}
+    # A win shared with a members-only project must not name it to people outside it.
+    visible = set(
+        ProjectPage.objects.visible_to(request.user)
+        .filter(pk__in=project_ids)
+        .values_list("pk", flat=True)
+    )
+    stories = expand_stories(wins)
+    cheers = cheer_counts([win.pk for win in wins])
+    return [
+        win_out(win, request, story=stories[win.pk], cheers=cheers[win.pk], visible=visible)
+        for win in wins
+    ]
+
+
+def win_out(win: Win, request, *, story, cheers, visible) -> dict:
+    entry = win.check_in
+    return {
+        "id": win.pk,
+        "title": win.title,
+        "story": story,
+        "day": win.day,
+        "url": request.build_absolute_uri(win_url(win)),
+        "projects": [
+            {"id": project.pk, "title": project.title}
+            for project in win.projects.all()
+            if project.pk in visible
+        ],
+        "credited": [
+            {
+                "username": credit.person.user.username,
+                "name": credit.person.full_name,
+                "department": credit.department.name,
+            }
+            for credit in win.credits.all()
+        ],
+        "departments": [department.name for department in win.credited_departments],
+        "check_in": None
+        if entry is None
+        else {
+            "metric_id": entry.metric_id,
+            "metric": entry.metric.name,
+            "day": entry.day,
+            "value": decimal_text(entry.value),
+            "previous_value": decimal_text(win.previous_value),
+        },
+        "cheers": cheers,
+        "comment_count": win.comment_count,
+    }
+
+
+def reaction_out(reaction: Reaction) -> dict:
+    return {"id": reaction.pk, "name": reaction.name, "symbol": reaction.symbol}
+
+
 # Access -------------------------------------------------------------------------------------
 
 
@@ -201,6 +411,31 @@ def visible_metric_or_404(request, queryset, pk) -> tuple[Metric, ProjectAccess]
     if not metric.project.live or not access.can("view"):
         raise Http404
     return metric, access
+
+
+def win_queryset(user):
+    """Wins this user may see, with what wins_out() needs: the value of the check-in before
+    the win's own comes from a subquery, not one query per win."""
+    previous = CheckIn.objects.filter(
+        metric=OuterRef("check_in__metric"), day__lt=OuterRef("check_in__day")
+    ).order_by("-day")
+    return (
+        Win.objects.visible_to(user)
+        .for_cards()
+        .annotate(previous_value=Subquery(previous.values("value")[:1]))
+        .newest_first()
+    )
+
+
+def visible_win_or_404(request, pk) -> Win:
+    return get_object_or_404(win_queryset(request.user), pk=pk)
+
+
+def cheering_person(request, win):
+    person = WinAccess(request.user, win).person
+    if person is None:
+        raise HttpError(403, _("Only people in the staff directory can cheer."))
+    return person
 
 
 # Endpoints ----------------------------------------------------------------------------------
@@ -219,21 +454,26 @@ def list_projects(request):
         .prefetch_related(Prefetch("memberships", queryset=memberships))
         .order_by("title", "pk")
     )
-    return PageOfProjects(projects, request)
+    return SerialisedPage(
+        projects, lambda page: [project_out(project, request) for project in page]
+    )
 
 
-class PageOfProjects:
-    """Slices like the queryset (for pagination), then serialises the page it was cut to."""
+class SerialisedPage:
+    """Slices like the queryset (for pagination), then serialises the page it was cut to.
 
-    def __init__(self, queryset, request):
-        self.queryset, self.request = queryset, request
+    `serialise` receives the whole page at once, so look-ups done for a batch of items (cheer
+    counts, visible projects) cost the same number of queries for any page size."""
+
+    def __init__(self, queryset, serialise):
+        self.queryset, self.serialise = queryset, serialise
 
     def all(self):
         # Ninja counts the items with .all().count().
         return self.queryset
 
     def __getitem__(self, window):
-        return [project_out(project, self.request) for project in self.queryset[window]]
+        return self.serialise(list(self.queryset[window]))
 
 
 @api.get(
@@ -289,6 +529,171 @@ def create_check_in(request, metric_id: int, payload: CheckInIn):
     )
     entry = CheckIn.objects.select_related("author__user").get(pk=entry.pk)
     return Status(201, check_in_out(entry))
+
+
+# Wins and cheers ------------------------------------------------------------------------------
+
+
+@api.get("/wins", response={200: list[WinOut], 422: ValidationErrorOut}, summary="Wins you can see")
+@paginate(LimitOffsetPagination)
+def list_wins(
+    request,
+    project: int | None = None,
+    department: str | None = None,
+    since: datetime.date | None = None,
+):
+    """Newest first. Filter by a project's id, by a department's slug (wins crediting someone
+    who represented it) and by the earliest day."""
+    wins = win_queryset(request.user)
+    if project is not None:
+        visible = ProjectPage.objects.visible_to(request.user).filter(pk=project)
+        if not visible.exists():
+            raise ProjectActionError({"project": _("No project you can see has this id.")})
+        wins = wins.in_project(project)
+    if department is not None:
+        found = Department.objects.filter(slug=department).first()
+        if found is None:
+            raise ProjectActionError({"department": _("No department has this slug.")})
+        wins = wins.crediting_department(found)
+    if since is not None:
+        wins = wins.filter(day__gte=since)
+    return SerialisedPage(wins, lambda page: wins_out(page, request))
+
+
+@api.get("/wins/{int:win_id}", response={200: WinOut, 404: ErrorOut}, summary="One win")
+def win_detail(request, win_id: int):
+    [data] = wins_out([visible_win_or_404(request, win_id)], request)
+    return data
+
+
+@api.post(
+    "/wins",
+    response={201: WinOut, 403: ErrorOut, 422: ValidationErrorOut},
+    summary="Post a win",
+)
+def create_win(request, payload: WinIn):
+    """Post a win to projects you are a member of, crediting the people behind it (they are
+    notified, and the projects' chat channels get it)."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise HttpError(403, _("Only people in the staff directory can post wins."))
+    title = payload.title.strip()
+    if not title:
+        raise ProjectActionError({"title": _("Give the win a title.")})
+    projects = win_projects(request, payload.projects)
+    win = win_post(
+        person=person,
+        projects=projects,
+        title=title,
+        story=story_html(payload.story, payload.story_format),
+        day=payload.day,
+        credited=credited_people(payload.credited),
+        check_in=win_check_in(payload.check_in),
+    )
+    [data] = wins_out([win_queryset(request.user).get(pk=win.pk)], request)
+    return Status(201, data)
+
+
+def win_projects(request, ids) -> list[ProjectPage]:
+    """The projects by id, in the order given; 403 if the caller may not post to one."""
+    ids = list(dict.fromkeys(ids))
+    found = ProjectPage.objects.visible_to(request.user).in_bulk(ids)
+    if missing := [pk for pk in ids if pk not in found]:
+        # Projects the caller cannot see are reported like missing ones: no leak.
+        raise ProjectActionError(
+            {
+                "projects": _("No project you can see has the id %(ids)s.")
+                % {"ids": ", ".join(map(str, missing))}
+            }
+        )
+    projects = [found[pk] for pk in ids]
+    if refused := [p for p in projects if not ProjectAccess(request.user, p).can("post_win")]:
+        raise HttpError(
+            403,
+            _("You can post wins only to projects you are a member of: %(titles)s.")
+            % {"titles": ", ".join(project.title for project in refused)},
+        )
+    return projects
+
+
+def credited_people(usernames) -> list[Person]:
+    wanted = list(dict.fromkeys(name.strip().lower() for name in usernames if name.strip()))
+    people = {
+        person.user.username.lower(): person
+        for person in Person.objects.active()
+        .filter(user__username__in=wanted)
+        .select_related("user")
+    }
+    if missing := [name for name in wanted if name not in people]:
+        raise ProjectActionError(
+            {
+                "credited": _("No active person has the user name %(names)s.")
+                % {"names": ", ".join(missing)}
+            }
+        )
+    return [people[name] for name in wanted]
+
+
+def win_check_in(check_in_id) -> CheckIn | None:
+    if check_in_id is None:
+        return None
+    entry = CheckIn.objects.select_related("metric").filter(pk=check_in_id).first()
+    if entry is None:
+        raise ProjectActionError({"check_in": _("No check-in has this id.")})
+    # win_post() checks that it belongs to a metric of one of the win's projects.
+    return entry
+
+
+@api.get("/reactions", response=list[ReactionOut], summary="Reactions you can cheer with")
+def list_reactions(request):
+    return [reaction_out(reaction) for reaction in Reaction.objects.filter(is_offered=True)]
+
+
+@api.post(
+    "/wins/{int:win_id}/cheers",
+    response={200: CheerResultOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Cheer a win",
+)
+def cheer_win(request, win_id: int, payload: CheerIn):
+    """Give a reaction. Cheering again with the same reaction changes nothing."""
+    win = visible_win_or_404(request, win_id)
+    reaction = Reaction.objects.filter(
+        **{"pk": payload.reaction}
+        if isinstance(payload.reaction, int)
+        else {"name__iexact": payload.reaction.strip()}
+    ).first()
+    if reaction is None:
+        raise ProjectActionError({"reaction": _("No reaction has this id or name.")})
+    return cheer_result(request, win, reaction, cheer=True)
+
+
+@api.delete(
+    "/wins/{int:win_id}/cheers/{int:reaction_id}",
+    response={200: CheerResultOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Take back a cheer",
+)
+def uncheer_win(request, win_id: int, reaction_id: int):
+    """Take back your reaction. Taking back one you did not give changes nothing."""
+    win = visible_win_or_404(request, win_id)
+    reaction = get_object_or_404(Reaction, pk=reaction_id)
+    return cheer_result(request, win, reaction, cheer=False)
+
+
+def cheer_result(request, win, reaction, *, cheer) -> dict:
+    person = cheering_person(request, win)
+    try:
+        cheered, count = cheer_toggle(win=win, person=person, reaction=reaction, cheer=cheer)
+    except ProjectActionError as error:
+        # The service's refusal (a retired reaction) concerns the field the client sent.
+        if hasattr(error, "error_dict"):
+            raise
+        raise ProjectActionError({"reaction": error.messages}) from None
+    return {
+        "cheered": cheered,
+        "reaction": reaction_out(reaction),
+        "count": count,
+        "cheers": cheer_counts([win.pk])[win.pk],
+    }
 
 
 # Errors -------------------------------------------------------------------------------------

@@ -292,7 +292,7 @@ PROJECTS = [
 ]
 
 
-def _people():
+def demo_people():
     by_username = {
         person.user.username: person
         for person in Person.objects.select_related("user", "department")
@@ -322,7 +322,7 @@ def seed_projects():
         first_child = home.get_first_child()
         if first_child and first_child.pk != index.pk:
             index.move(first_child, pos="left")
-    find = _people()
+    find = demo_people()
     created = 0
     for spec in PROJECTS:
         if ProjectPage.objects.child_of(index).filter(slug=spec["slug"]).exists():

@@ -45,14 +45,37 @@ class StartProjectForm(forms.Form):
 class ProjectBasicsForm(forms.ModelForm):
     class Meta:
         model = ProjectPage
-        fields = ["title", "purpose", "status", "visibility", "start_date", "target_date"]
+        fields = [
+            "title",
+            "purpose",
+            "status",
+            "visibility",
+            "start_date",
+            "target_date",
+            "update_cadence",
+        ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "visibility": forms.RadioSelect,
+            "update_cadence": forms.RadioSelect,
         }
-        labels = {"title": _("Project name")}
-        help_texts = {"title": ""}
+        labels = {"title": _("Project name"), "update_cadence": _("Status updates")}
+        help_texts = {
+            "title": "",
+            "update_cadence": _(
+                "How often the leads promise a status update. They are reminded before each "
+                "one is due; without a cadence nobody is reminded."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (an older page, a script) keeps the current cadence.
+        self.fields["update_cadence"].required = False
+
+    def clean_update_cadence(self):
+        return self.cleaned_data["update_cadence"] or self.instance.update_cadence
 
 
 class JoinRequestForm(forms.Form):

@@ -5,6 +5,8 @@ Who may call them is decided by projects.permissions (leads need no Wagtail page
 permission), so revisions are published without Wagtail's own permission check.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ from .models import (
     ProjectStatus,
     RequestStatus,
     Role,
+    UpdateCadence,
     not_joint_message,
 )
 
@@ -75,7 +78,15 @@ def project_start(*, index, person, title, purpose, why_it_matters=""):
     return project
 
 
-BASIC_FIELDS = ("title", "purpose", "status", "visibility", "start_date", "target_date")
+BASIC_FIELDS = (
+    "title",
+    "purpose",
+    "status",
+    "visibility",
+    "start_date",
+    "target_date",
+    "update_cadence",
+)
 
 
 @transaction.atomic
@@ -92,9 +103,14 @@ def project_update_basics(*, project, actor, user, **changes):
     start, target = changes.get("start_date"), changes.get("target_date")
     if start and target and target < start:
         raise ProjectActionError({"target_date": _("The target date cannot be before the start.")})
+    old_cadence = project.update_cadence
     for name in BASIC_FIELDS:
         if name in changes:
             setattr(project, name, changes[name])
+    cadence_days = UpdateCadence(project.update_cadence).days
+    # A new cadence starts with a first promise; "none" keeps the date but nags nobody.
+    if cadence_days and (old_cadence == UpdateCadence.NONE or project.next_update_due is None):
+        project.next_update_due = timezone.localdate() + timedelta(days=cadence_days)
     project.save_revision(user=user).publish(user=user, skip_permission_checks=True)
     if project.status != old_status:
         record_activity(

@@ -7,7 +7,7 @@ win cheers and comments (projects.permissions.WinAccess decides).
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from .models import (
     ActivityKind,
     Cheer,
     Membership,
+    Visibility,
     Win,
     WinComment,
     WinCredit,
@@ -43,6 +44,9 @@ def win_post(*, person, projects, title, credited, story="", day=None, check_in=
     """
     projects = list(projects)
     credited = list(dict.fromkeys(credited))
+    title = title.strip()
+    if not title:
+        raise ProjectActionError({"title": _("Give the win a title.")})
     day = day or timezone.localdate()
     if not projects:
         raise ProjectActionError({"projects": _("Choose at least one project.")})
@@ -96,11 +100,12 @@ def cheer_toggle(*, win, person, reaction, cheer=None):
     As with idea votes, the unique constraint keeps the count exact under simultaneous clicks:
     the losing insert of a double click is treated as "already cheered".
     """
-    if cheer is not False and not reaction.is_offered:
-        raise ProjectActionError(_("This reaction is no longer offered."))
     with transaction.atomic():
         exists = Cheer.objects.filter(win=win, person=person, reaction=reaction).exists()
         wanted = (not exists) if cheer is None else cheer
+        # A retired reaction can still be taken back, never given.
+        if wanted and not exists and not reaction.is_offered:
+            raise ProjectActionError({"reaction": _("This reaction is no longer offered.")})
         if wanted and not exists:
             try:
                 with transaction.atomic():
@@ -117,8 +122,14 @@ def mentioned_people(text, win):
     names = {match.lower() for match in MENTION.findall(text)}
     everyone = PROJECT_MENTION in names
     names.discard(PROJECT_MENTION)
-    people = list(Person.objects.active().filter(user__username__in=names).select_related("user"))
-    return people, everyone
+    people = Person.objects.active().filter(user__username__in=names)
+    if not win.projects.filter(visibility=Visibility.ORGANISATION).exists():
+        # A members-only win: only people who may see it hear of it, or the notification
+        # would carry the comment to someone outside.
+        people = people.filter(
+            Q(user__is_superuser=True) | Q(memberships__project__wins=win)
+        ).distinct()
+    return list(people.select_related("user")), everyone
 
 
 def win_project_members(win):

@@ -11,17 +11,16 @@ from ..forms import ProjectFilterForm, StartProjectForm
 from ..models import ProjectPage
 from ..selectors import departments_by_project
 from ..services import project_start
+from ..update_selectors import organisation_promises
 
 PROJECTS_PER_PAGE = 12
 
 
 def project_index(request, index):
     form = ProjectFilterForm(request.GET or None)
+    visible = ProjectPage.objects.live().child_of(index).visible_to(request.user)
     projects = (
-        ProjectPage.objects.live()
-        .child_of(index)
-        .visible_to(request.user)
-        .with_department_count()
+        visible.with_department_count()
         .select_related("cover_image")
         .order_by("-latest_revision_created_at", "-pk")
     )
@@ -53,6 +52,8 @@ def project_index(request, index):
             "projects": page,
             "querystring": querystring,
             "can_start": person is not None,
+            # Of every project the viewer may see, whatever the filters.
+            "organisation_promises": organisation_promises(visible),
         },
     )
 

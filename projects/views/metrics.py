@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from ..export import spreadsheet_safe
 from ..forms import CheckInForm, MetricChangeForm, MetricForm
 from ..metric_selectors import metric_picture, metrics_with_history, summarise
 from ..metric_services import check_in, metric_define, metric_sign_off, metric_update
@@ -161,8 +162,8 @@ def export_csv(request, project):
         ]  # fmt: skip
         rows = list(metric.check_ins.all()) or [None]
         for entry in rows:
-            if entry is None:
-                writer.writerow([*base, "", "", "", ""])
-            else:
-                writer.writerow([*base, entry.day, entry.value, entry.confidence, entry.note])
+            row = [*base, "", "", "", ""] if entry is None else [
+                *base, entry.day, entry.value, entry.confidence, entry.note
+            ]  # fmt: skip
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response

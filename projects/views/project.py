@@ -7,6 +7,7 @@ from ..models import Activity, Invitation, JoinRequest, RequestStatus
 from ..selectors import new_connections, suggested_partners, team_by_department
 from ..services import ProjectActionError, project_update_basics
 from ..update_selectors import project_status_context
+from ..webhooks import webhook_health
 from ..win_selectors import project_wins_context
 from .common import apply_errors, back_to_project, require
 
@@ -62,6 +63,8 @@ def overview_context(request, project, **forms):
             .select_related("invited_by__user")
             .first()
         )
+    if access.can("manage_webhooks"):
+        context["webhook_problems"] = webhook_health(project)
     if access.can("decide_join_requests"):
         context["join_requests"] = JoinRequest.objects.filter(
             project=project, status=RequestStatus.PENDING

@@ -3,12 +3,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import APIToken
 
 from .forms import APITokenForm
+from .models import FeedToken, new_feed_key
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -65,6 +67,52 @@ def _projects_endpoint():
         return "/api/v1/projects"
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def feeds(request):
-    """Placeholder: replaced by the feeds work package."""
-    raise Http404
+    """A person's feed addresses (organisation, each of their projects, their department);
+    POST creates new ones, retiring every old address at once."""
+    from projects.models import ProjectPage
+
+    if request.method == "POST":
+        FeedToken.objects.update_or_create(
+            user=request.user, defaults={"key": new_feed_key(), "created_at": timezone.now()}
+        )
+        messages.success(
+            request,
+            _("New feed addresses created. The old ones no longer work: update your feed reader."),
+        )
+        return redirect("accounts:feeds")
+    token, _created = FeedToken.objects.get_or_create(user=request.user)
+    person = getattr(request.user, "person", None)
+
+    def address(name, **kwargs):
+        return request.build_absolute_uri(
+            reverse(f"projects:{name}", kwargs={"token": token.key, **kwargs})
+        )
+
+    projects = []
+    if person is not None:
+        projects = [
+            {
+                "title": project.title,
+                "url": address("feed_project", project_id=project.pk),
+                "element_id": f"feed-project-{project.pk}",
+            }
+            for project in ProjectPage.objects.live().with_member(person).order_by("title")
+        ]
+    response = TemplateResponse(
+        request,
+        "accounts/feeds.html",
+        {
+            "token": token,
+            "organisation_feed": address("feed_wins"),
+            "project_feeds": projects,
+            "department": person.department if person else None,
+            "department_feed": (
+                address("feed_department", slug=person.department.slug) if person else None
+            ),
+        },
+    )
+    # The page shows the secret addresses: never keep it in a cache.
+    add_never_cache_headers(response)
+    return response

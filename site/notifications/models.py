@@ -36,6 +36,10 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def for_display(self):
+        """What `message` reads (the actor's name, the project's title), in the same query."""
+        return self.select_related("actor__user", "project")
+
 
 class Notification(models.Model):
     """One thing one person should know. The text is built when shown, in their language,
@@ -88,6 +92,13 @@ class Notification(models.Model):
     @property
     def is_unread(self):
         return self.read_at is None
+
+    @property
+    def message(self):
+        """The sentence shown for it, in the active language (see notifications.messages)."""
+        from .messages import message
+
+        return message(self)
 
 
 class NotificationPreference(models.Model):

@@ -3,6 +3,7 @@
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .models import (
     DEFAULT_EMAIL_CHOICE,
@@ -11,6 +12,7 @@ from .models import (
     Notification,
     NotificationPreference,
 )
+from .unread import forget_unread_counts
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +71,17 @@ def notify(recipients, *, kind, actor=None, project=None, subject="", url="", ke
             created.append(notification)
     else:
         created = Notification.objects.bulk_create(new)
-    waiting = [n.pk for n in created if n.email_state == EmailState.WAITING]
+    after_creating(created)
+    return created
+
+
+def after_creating(notifications):
+    """What follows every insert of notifications (by notify() or a batch job): fresh unread
+    counts in the header, and immediate e-mails queued once the transaction commits."""
+    forget_unread_counts({n.recipient_id for n in notifications})
+    waiting = [n.pk for n in notifications if n.email_state == EmailState.WAITING]
     if waiting:
         transaction.on_commit(lambda: _enqueue_emails(waiting))
-    return created
 
 
 def _enqueue_emails(notification_ids):
@@ -83,3 +92,14 @@ def _enqueue_emails(notification_ids):
     except Exception:
         # A broken mail queue must never fail what the person did; the digest job retries.
         logger.exception("Could not queue notification e-mails %s", notification_ids)
+
+
+def mark_read(user, *, notification_id=None):
+    """Mark one (or every) unread notification of this user read; returns how many changed."""
+    unread = Notification.objects.for_user(user).unread()
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        forget_unread_counts([user.pk])
+    return marked

@@ -1,10 +1,13 @@
-"""Background e-mail for notifications (the worker runs these in production)."""
+"""Background e-mail for notifications (`manage.py db_worker` runs these in production)."""
 
 from django_tasks import task
+
+from .emails import send_each
+from .models import Notification
 
 
 @task()
 def send_notification_emails(notification_ids):
-    """E-mail each waiting notification once, then mark it sent."""
-    # Written by the notifications work package; see the README's "Notifications".
-    return 0
+    """E-mail each of these notifications that still waits to be e-mailed, once; returns how
+    many e-mails went out. Safe to run twice or in two workers at once (see emails.claim)."""
+    return send_each(Notification.objects.filter(pk__in=notification_ids))

@@ -1,19 +1,71 @@
-"""Placeholder: replaced by its work package."""
+"""The notification list, opening one, marking all read, and the e-mail settings."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST, require_safe
+
+from intranet.pagination import paginate
+
+from .forms import NotificationSettingsForm
+from .links import is_local_path
+from .models import Notification
+from .preferences import email_preferences, set_email_preferences
+from .services import mark_read
+
+NOTIFICATIONS_PER_PAGE = 25
 
 
+@require_safe
 def notification_list(request):
-    raise Http404
+    notifications = Notification.objects.for_user(request.user).for_display()
+    page, querystring = paginate(request, notifications, NOTIFICATIONS_PER_PAGE)
+    return TemplateResponse(
+        request,
+        "notifications/notification_list.html",
+        {"page": page, "querystring": querystring},
+    )
 
 
+@require_POST
 def open_notification(request, notification_id):
-    raise Http404
+    """Mark it read and go where it points; someone else's notification is a 404."""
+    notification = get_object_or_404(
+        Notification.objects.for_user(request.user), pk=notification_id
+    )
+    if notification.is_unread:
+        mark_read(request.user, notification_id=notification.pk)
+    # Only ever a path on this site: a stored address must not send anyone elsewhere.
+    if notification.url and is_local_path(notification.url):
+        return HttpResponseRedirect(notification.url)
+    return HttpResponseRedirect(reverse("notifications:list"))
 
 
+@require_POST
 def mark_all_read(request):
-    raise Http404
+    marked = mark_read(request.user)
+    if marked:
+        messages.success(request, gettext("All notifications marked as read."))
+    return HttpResponseRedirect(reverse("notifications:list"))
 
 
 def notification_settings(request):
-    raise Http404
+    if request.method == "POST":
+        form = NotificationSettingsForm(request.POST)
+        if form.is_valid():
+            set_email_preferences(user=request.user, choices=form.choices())
+            messages.success(request, gettext("Your notification settings are saved."))
+            return HttpResponseRedirect(reverse("notifications:settings"))
+        status = 400
+    else:
+        form = NotificationSettingsForm(initial=email_preferences(request.user))
+        status = 200
+    return TemplateResponse(
+        request,
+        "notifications/notification_settings.html",
+        {"form": form, "has_email": bool(request.user.email)},
+        status=status,
+    )

@@ -123,6 +123,13 @@ def test_members_download_the_metrics_as_csv(client, joint_project, member, metr
     assert "66.5" in body
 
 
+def test_the_metrics_csv_never_hands_a_spreadsheet_a_formula(client, joint_project, member, metric):
+    check_in(metric=metric, author=member, day=TODAY, value=Decimal(70), note="=HYPERLINK(1)")
+    client.force_login(member.user)
+    body = client.get(joint_project.url + "metrics/csv/").content.decode()
+    assert "'=HYPERLINK(1)" in body
+
+
 def test_metric_pages_keep_their_query_count_as_check_ins_grow(
     client, joint_project, member, metric, count_queries
 ):

@@ -179,8 +179,12 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # Reminders go out this many days before a promised date (a commitment, the next update).
 REMINDER_LEAD_DAYS = env_int("REMINDER_LEAD_DAYS", 2)
+# The daily notification digest goes out on the first periodic run after this local hour.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 # Chat webhooks: how long one attempt may take, and the waits between attempts (seconds).
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+# Hosts whose webhooks may use plain http (the address carries a secret; https elsewhere).
+WEBHOOK_ALLOWED_HTTP_HOSTS = env_list("WEBHOOK_ALLOWED_HTTP_HOSTS")
 WEBHOOK_RETRY_DELAYS = [int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", ["60", "300", "1800"])]
 
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Common Ground")

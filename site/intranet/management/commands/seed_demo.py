@@ -5,6 +5,7 @@ from django.core.management import BaseCommand, call_command
 from intranet.demo import seed_pages
 from organisation.demo import seed_organisation
 from projects.demo import seed_metrics, seed_projects
+from projects.demo_celebrations import seed_celebrations
 
 DEMO_PASSWORD = "demo"
 
@@ -21,7 +22,13 @@ class Command(BaseCommand):
         self.stdout.write("Intranet pages published.")
         projects = seed_projects()
         metrics = seed_metrics()
+        celebrations = seed_celebrations()
         self.stdout.write(f"Projects: {projects} created, with {metrics} new shared metrics.")
+        self.stdout.write(
+            "Project life: "
+            + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in celebrations.items())
+            + " created."
+        )
         if demo_logins:
             self._ensure_demo_administrator()
 

@@ -1,0 +1,20 @@
+"""Each person's choice of how each kind of notification is e-mailed."""
+
+from django.db import transaction
+
+from .models import DEFAULT_EMAIL_CHOICE, NotificationKind, NotificationPreference
+
+
+def email_preferences(user):
+    """{kind: choice} for every kind, defaults filled in, in one query."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    return {kind: chosen.get(kind, DEFAULT_EMAIL_CHOICE[kind]) for kind in NotificationKind}
+
+
+@transaction.atomic
+def set_email_preferences(*, user, choices):
+    """Save {kind: choice} for one person; all of it or nothing."""
+    for kind, choice in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": choice}
+        )
