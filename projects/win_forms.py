@@ -212,6 +212,18 @@ class WinForm(forms.Form):
     def story_html(self):
         return story_to_html(self.cleaned_data["story"])
 
+    def win_fields(self):
+        """The cleaned win, as the keyword arguments posting and editing services take."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "story": self.story_html(),
+            "day": data["day"],
+            "credited": data["credited_people"],
+            "check_in": data["check_in"],
+            "upload": data["image"],
+        }
+
 
 class PostWinForm(WinForm):
     also_share_with = forms.ModelMultipleChoiceField(

@@ -129,12 +129,7 @@ def post_win(request, project):
                 person=poster,
                 user=request.user,
                 projects=[project, *data["also_share_with"]],
-                title=data["title"],
-                story=form.story_html(),
-                day=data["day"],
-                credited=data["credited_people"],
-                check_in=data["check_in"],
-                upload=data["image"],
+                **form.win_fields(),
             )
         except ProjectActionError as error:
             apply_errors(form, error)
@@ -191,12 +186,7 @@ def edit_win(request, win_id):
                 win=win,
                 actor=access.person,
                 user=request.user,
-                title=data["title"],
-                story=form.story_html(),
-                day=data["day"],
-                credited=data["credited_people"],
-                check_in=data["check_in"],
-                upload=data["image"],
+                **form.win_fields(),
                 **({"image": None} if data["remove_image"] else {}),
             )
         except ProjectActionError as error:
