@@ -587,7 +587,7 @@ def _post_win(spec, projects, find, offered):
     Activity.objects.filter(
         project__in=win_projects, kind=ActivityKind.WIN_POSTED, summary=win.title
     ).update(created_at=posted_at)
-    _date_notifications(
+    backdate_notifications(
         Notification.objects.filter(kind=NotificationKind.CREDITED, url=win_url(win)), posted_at
     )
     return _cheer(win, spec["cheers"], posted_at, find, offered), _comment(
@@ -630,7 +630,7 @@ def _comment(win, comments, posted_at, find):
     for (author, _hours, text), moment in zip(comments, moments, strict=True):
         comment = comment_add(win=win, author=find(author), text=_mentions(text, find))
         WinComment.objects.filter(pk=comment.pk).update(created_at=moment)
-        _date_notifications(
+        backdate_notifications(
             Notification.objects.filter(url=f"{win_url(win)}#comment-{comment.pk}"), moment
         )
     return len(comments)
@@ -641,7 +641,7 @@ def _mentions(text, find):
     return MENTION_BY_NAME.sub(lambda match: "@" + find(match[1]).user.username, text)
 
 
-def _date_notifications(notifications, moment):
+def backdate_notifications(notifications, moment):
     """Demo notifications are history: dated when it happened, already e-mailed back then,
     and read unless recent, so the demo login finds a few new ones, not a flood."""
     read = moment < timezone.now() - READ_AFTER
@@ -665,7 +665,7 @@ def _post_status_updates(projects):
         updates, events = [], []
         for days_ago, health, what_happened, whats_next in history:
             day = today - datetime.timedelta(days=days_ago)
-            posted_at = _moment(day, 16)
+            posted_at = demo_moment(day, 16)
             updates.append(
                 StatusUpdate(
                     project=project,
@@ -718,7 +718,7 @@ def _make_commitments(projects, find):
             continue
         lead, owner = _lead(project), find(owner_name)
         due_date = today + datetime.timedelta(days=due_in)
-        made_at = _moment(min(due_date - datetime.timedelta(days=12), today), 11)
+        made_at = demo_moment(min(due_date - datetime.timedelta(days=12), today), 11)
         delivered_on = (
             None if delivered_in is None else today + datetime.timedelta(days=delivered_in)
         )
@@ -749,7 +749,7 @@ def _make_commitments(projects, find):
                     actor=owner,
                     kind=ActivityKind.COMMITMENT_DELIVERED,
                     summary=title,
-                    created_at=_moment(delivered_on, 14),
+                    created_at=demo_moment(delivered_on, 14),
                 )
             )
     Commitment.objects.bulk_create(commitments)
@@ -794,7 +794,7 @@ def _lead(project):
     return project.memberships.leads().select_related("person").first().person
 
 
-def _moment(day, hour):
+def demo_moment(day, hour):
     """`hour` o'clock local time on `day`, but never in the future."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
     return min(moment, timezone.now() - datetime.timedelta(minutes=5))
@@ -802,7 +802,7 @@ def _moment(day, hour):
 
 def _morning_of(day):
     """When a win of `day` was posted: mid-morning, or a few hours ago if that is today."""
-    return min(_moment(day, 9) + datetime.timedelta(minutes=30), _hours_ago(4))
+    return min(demo_moment(day, 9) + datetime.timedelta(minutes=30), _hours_ago(4))
 
 
 def _hours_ago(hours):

@@ -31,6 +31,7 @@ RULES = {
     "post_update": {"sponsor", "lead", "administrator"},
     "manage_webhooks": {"lead", "administrator"},
     "export": {"member", "sponsor", "lead", "administrator"},
+    "start_retro": {"member", "sponsor", "lead"},
 }
 
 
@@ -144,3 +145,81 @@ class WinAccess:
     def can_delete_comment(self, comment):
         is_author = self.person is not None and comment.author_id == self.person.pk
         return self.can_see and (is_author or self.user.is_superuser)
+
+
+class RetroAccess:
+    """What one user may do on one retrospective, in its current phase.
+
+    - see: anyone who can see one of its projects (items stay hidden until the reveal);
+    - take part (items, votes, notes): members of one of its projects;
+    - facilitate (move phases, group, add actions, close): the facilitator, leads of its
+      projects and administrators.
+    """
+
+    def __init__(self, user, retro):
+        self.user = user
+        self.retro = retro
+
+    @cached_property
+    def person(self):
+        return getattr(self.user, "person", None)
+
+    @cached_property
+    def can_see(self):
+        from .models import Retrospective
+
+        return Retrospective.objects.visible_to(self.user).filter(pk=self.retro.pk).exists()
+
+    @cached_property
+    def roles_in_projects(self):
+        if self.person is None:
+            return set()
+        return set(
+            Membership.objects.filter(
+                project__retrospectives=self.retro, person=self.person
+            ).values_list("role", flat=True)
+        )
+
+    @property
+    def is_member(self):
+        return bool(self.roles_in_projects)
+
+    @property
+    def can_facilitate(self):
+        if not self.can_see:
+            return False
+        is_facilitator = self.person is not None and self.retro.facilitator_id == self.person.pk
+        return is_facilitator or "lead" in self.roles_in_projects or self.user.is_superuser
+
+    def _in_phase(self, *phases):
+        return self.retro.phase in phases
+
+    @property
+    def can_add_items(self):
+        return self.can_see and self.is_member and self._in_phase("collect")
+
+    @property
+    def can_group(self):
+        return self.can_facilitate and self._in_phase("group")
+
+    @property
+    def can_vote(self):
+        return self.can_see and self.is_member and self._in_phase("vote")
+
+    @property
+    def can_take_notes(self):
+        return self.can_see and self.is_member and self._in_phase("discuss", "actions")
+
+    @property
+    def can_add_actions(self):
+        return self.can_facilitate and self._in_phase("discuss", "actions")
+
+    @property
+    def can_move(self):
+        return self.can_facilitate and not self._in_phase("closed")
+
+    can_close = can_move
+
+    @property
+    def can_export(self):
+        return self.can_see and (self.is_member or self.user.is_superuser)

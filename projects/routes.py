@@ -14,6 +14,7 @@ from .views import (
     membership,
     metrics,
     project,
+    retros,
     updates,
     webhooks,
     wins,
@@ -86,4 +87,9 @@ project_urlpatterns += [
     path("webhooks/<int:webhook_id>/test/", on_page(webhooks.test_webhook), name="test_webhook"),
     path("export/markdown/", on_page(export.export_markdown), name="export_markdown"),
     path("export/csv/", on_page(export.export_csv_bundle), name="export_csv"),
+]
+
+project_urlpatterns += [
+    path("retros/", on_page(retros.project_retros), name="retros"),
+    path("retros/new/", on_page(retros.new_retro), name="new_retro"),
 ]

@@ -5,12 +5,12 @@ from django.db.models import Count, ProtectedError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
-from .models import Reaction
+from .models import Reaction, RetroFormat
 
 
 class ReactionDeleteView(DeleteView):
@@ -64,3 +64,59 @@ class ReactionViewSet(SnippetViewSet):
 
 
 register_snippet(ReactionViewSet)
+
+
+# Retrospective formats --------------------------------------------------------------------
+
+
+class RetroFormatDeleteView(DeleteView):
+    """Retrospectives keep their format (PROTECT): say so instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "“%(format)s” has been used by a retrospective, so it cannot be deleted. "
+                    "Rename it or change its columns instead: retrospectives already held "
+                    "keep the columns they were run with."
+                )
+                % {"format": self.object},
+            )
+            return HttpResponseRedirect(reverse(self.edit_url_name, args=(self.object.pk,)))
+
+
+def column_titles(retro_format):
+    return " · ".join(column.title for column in retro_format.columns.all())
+
+
+class RetroFormatViewSet(SnippetViewSet):
+    """Editors add the ways teams run retrospectives; each new retrospective copies the
+    columns of the format it was started with."""
+
+    model = RetroFormat
+    icon = "list-ul"
+    menu_label = _("Retrospective formats")
+    add_to_settings_menu = True
+    delete_view_class = RetroFormatDeleteView
+    list_display = ["name", Column("columns", label=_("Columns"), accessor=column_titles)]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        InlinePanel(
+            "columns",
+            label=_("Columns"),
+            heading=_("Columns, left to right"),
+            min_num=2,
+            max_num=6,
+            panels=[FieldPanel("title"), FieldPanel("prompt")],
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return RetroFormat.objects.prefetch_related("columns")
+
+
+register_snippet(RetroFormatViewSet)

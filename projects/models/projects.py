@@ -481,6 +481,25 @@ class Commitment(models.Model):
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    # Action items decided in a retrospective, and the shared metric they should move.
+    retrospective = models.ForeignKey(
+        "projects.Retrospective",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    retro_item = models.ForeignKey(
+        "projects.RetroItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    metric = models.ForeignKey(
+        "projects.Metric",
+        verbose_name=_("metric it should move"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -529,6 +548,7 @@ class ActivityKind(models.TextChoices):
     CHECKED_IN = "checked_in", _("checked in")
     WIN_POSTED = "win_posted", _("posted a win")
     UPDATE_POSTED = "update_posted", _("posted a status update")
+    RETRO_CLOSED = "retro_closed", _("closed a retrospective")
 
 
 class Activity(models.Model):

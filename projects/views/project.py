@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from ..forms import IdeaForm, InvitationForm, JoinRequestForm, MyPartForm, ProjectBasicsForm
 from ..metric_selectors import project_metrics
 from ..models import Activity, Invitation, JoinRequest, RequestStatus
+from ..retro_review import project_retros_context
 from ..selectors import new_connections, suggested_partners, team_by_department
 from ..services import ProjectActionError, project_update_basics
 from ..update_selectors import project_status_context
@@ -52,6 +53,7 @@ def overview_context(request, project, **forms):
     }
     context.update(project_status_context(project, access))
     context.update(project_wins_context(project, viewer))
+    context.update(project_retros_context(project, access))
     if not project.is_joint:
         context["suggested_partners"] = suggested_partners(project.departments)
     if viewer is not None and access.membership is None:

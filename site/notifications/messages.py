@@ -91,6 +91,10 @@ SENTENCES = {
         gettext("Chat webhook “%(name)s” of %(project)s keeps failing")
         % {"name": n.subject, "project": project_title(n)}
     ),
+    NotificationKind.RETRO_SUMMARY: lambda n: (
+        gettext("%(actor)s closed the retrospective “%(title)s”: read the summary")
+        % {"actor": actor_name(n), "title": n.subject}
+    ),
 }
 
 

@@ -14,6 +14,7 @@ class NotificationKind(models.TextChoices):
     UPDATE_DUE = "update_due", _("A status update I owe is due soon")
     OVERDUE = "overdue", _("A promise in a project I lead is overdue")
     WEBHOOK_FAILED = "webhook_failed", _("A chat webhook of a project I lead keeps failing")
+    RETRO_SUMMARY = "retro_summary", _("A retrospective of my project was closed")
 
 
 class EmailChoice(models.TextChoices):
@@ -128,4 +129,5 @@ DEFAULT_EMAIL_CHOICE = {
     NotificationKind.UPDATE_DUE: EmailChoice.DAILY,
     NotificationKind.OVERDUE: EmailChoice.IMMEDIATELY,
     NotificationKind.WEBHOOK_FAILED: EmailChoice.DAILY,
+    NotificationKind.RETRO_SUMMARY: EmailChoice.IMMEDIATELY,
 }

@@ -25,3 +25,20 @@ def metric(joint_project, lead):
         target_value=Decimal("80.5"),
         target_date=today + datetime.timedelta(days=30),
     )
+
+
+@pytest.fixture
+def retro(joint_project, lead):
+    """A retrospective of the joint project in the collect phase, facilitated by the lead."""
+    from projects.models import RetroFormat
+    from projects.retro_services import retro_create
+
+    return retro_create(
+        projects=[joint_project],
+        facilitator=lead,
+        created_by=lead,
+        retro_format=RetroFormat.objects.get(name="Went well / To improve / Actions"),
+        title="Sprint 12 retrospective",
+        held_on=timezone.localdate(),
+        skip_review=True,
+    )

@@ -30,6 +30,7 @@ EXPECTED = {
     "post_update": {"sponsor", "lead", "administrator"},
     "manage_webhooks": {"lead", "administrator"},
     "export": {"member", "sponsor", "lead", "administrator"},
+    "start_retro": {"member", "sponsor", "lead"},
 }
 
 

@@ -6,6 +6,7 @@ from intranet.demo import seed_pages
 from organisation.demo import seed_organisation
 from projects.demo import seed_metrics, seed_projects
 from projects.demo_celebrations import seed_celebrations
+from projects.demo_retros import seed_retrospectives
 
 DEMO_PASSWORD = "demo"
 
@@ -23,10 +24,18 @@ class Command(BaseCommand):
         projects = seed_projects()
         metrics = seed_metrics()
         celebrations = seed_celebrations()
+        retrospectives = seed_retrospectives()
         self.stdout.write(f"Projects: {projects} created, with {metrics} new shared metrics.")
         self.stdout.write(
             "Project life: "
             + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in celebrations.items())
+            + " created."
+        )
+        self.stdout.write(
+            "Retrospectives: "
+            + ", ".join(
+                f"{count} {kind.replace('_', ' ')}" for kind, count in retrospectives.items()
+            )
             + " created."
         )
         if demo_logins:
