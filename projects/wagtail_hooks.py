@@ -1,4 +1,4 @@
-"""Admin for the projects app: the set of cheer reactions, under Settings."""
+"""Admin for the projects app, under Settings: cheer reactions and retrospective formats."""
 
 from django.contrib import messages
 from django.db.models import Count, ProtectedError
@@ -13,22 +13,27 @@ from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 from .models import Reaction, RetroFormat
 
 
-class ReactionDeleteView(DeleteView):
-    """Cheers keep their reaction (PROTECT): say so, and point at retiring instead."""
+class ProtectedDeleteView(DeleteView):
+    """A snippet others still point at (PROTECT) is not deleted: the editor is told why and
+    what to do instead, rather than seeing a server error."""
+
+    def protected_message(self):
+        raise NotImplementedError
 
     def form_valid(self, form):
         try:
             return super().form_valid(form)
         except ProtectedError:
-            messages.error(
-                self.request,
-                _(
-                    "“%(reaction)s” has been given as a cheer, so it cannot be deleted. "
-                    "Untick “offered” to retire it: its cheers stay, nobody can add new ones."
-                )
-                % {"reaction": self.object},
-            )
+            messages.error(self.request, self.protected_message())
             return HttpResponseRedirect(reverse(self.edit_url_name, args=(self.object.pk,)))
+
+
+class ReactionDeleteView(ProtectedDeleteView):
+    def protected_message(self):
+        return _(
+            "“%(reaction)s” has been given as a cheer, so it cannot be deleted. "
+            "Untick “offered” to retire it: its cheers stay, nobody can add new ones."
+        ) % {"reaction": self.object}
 
 
 class ReactionViewSet(SnippetViewSet):
@@ -69,23 +74,13 @@ register_snippet(ReactionViewSet)
 # Retrospective formats --------------------------------------------------------------------
 
 
-class RetroFormatDeleteView(DeleteView):
-    """Retrospectives keep their format (PROTECT): say so instead of failing."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ProtectedError:
-            messages.error(
-                self.request,
-                _(
-                    "“%(format)s” has been used by a retrospective, so it cannot be deleted. "
-                    "Rename it or change its columns instead: retrospectives already held "
-                    "keep the columns they were run with."
-                )
-                % {"format": self.object},
-            )
-            return HttpResponseRedirect(reverse(self.edit_url_name, args=(self.object.pk,)))
+class RetroFormatDeleteView(ProtectedDeleteView):
+    def protected_message(self):
+        return _(
+            "“%(format)s” has been used by a retrospective, so it cannot be deleted. "
+            "Rename it or change its columns instead: retrospectives already held "
+            "keep the columns they were run with."
+        ) % {"format": self.object}
 
 
 def column_titles(retro_format):

@@ -111,11 +111,11 @@ def test_two_departments_run_a_retrospective_to_its_published_summary(
 
     # Vote: each puts dots on the other's item (Maria two, Mikko one).
     dot_for(maria, MIKKOS_ITEM).click()
-    expect(maria.get_by_text(re.compile(r"2 of 3 votes left"))).to_be_visible()
+    expect(maria.get_by_text(re.compile(r"Votes left: 2 of 3"))).to_be_visible()
     dot_for(maria, MIKKOS_ITEM).click()
     expect(maria.get_by_text(re.compile(r"1 of 3 votes? left"))).to_be_visible()
     dot_for(mikko, MARIAS_ITEM).click()
-    expect(mikko.get_by_text(re.compile(r"2 of 3 votes left"))).to_be_visible()
+    expect(mikko.get_by_text(re.compile(r"Votes left: 2 of 3"))).to_be_visible()
     screenshot(maria, "retro-vote")
 
     # Discuss, then actions: an action item for Mikko, linked to the metric it should move.

@@ -336,14 +336,14 @@ def test_vote_shows_own_dots_and_dots_left_never_totals(client, board, member, l
     vote_cast(retro=board, person=lead, item=item)
 
     html = page(client, member, board)
-    assert "3 of 3 votes left" in html
+    assert "Votes left: 3 of 3" in html
     assert FILLED_DOT not in html  # the lead's two dots are nobody else's business
 
     client.force_login(member.user)
     response = client.post(board_url(board, "projects:retro_vote", item_id=item.pk))
     assert response["Location"] == board_url(board) + f"#item-{item.pk}"
     html = page(client, member, board)
-    assert "2 of 3 votes left" in html
+    assert "Votes left: 2 of 3" in html
     assert html.count(FILLED_DOT) == 2  # one on the item, one in "your dots"
     assert "You put 1 dot here" in html
     item_html = html[html.index(f'id="item-{item.pk}"') :]
@@ -354,7 +354,7 @@ def test_vote_shows_own_dots_and_dots_left_never_totals(client, board, member, l
     assert "Lea" not in html
 
     client.post(board_url(board, "projects:retro_unvote", item_id=item.pk))
-    assert "3 of 3 votes left" in page(client, member, board)
+    assert "Votes left: 3 of 3" in page(client, member, board)
 
 
 def test_vote_with_htmx_answers_with_the_board_fragment(client, board, member):
@@ -367,7 +367,7 @@ def test_vote_with_htmx_answers_with_the_board_fragment(client, board, member):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="retro-board-live"')
-    assert "2 of 3 votes left" in html
+    assert "Votes left: 2 of 3" in html
     board.refresh_from_db()
     assert f"since={board.revision}" in html
 
@@ -380,7 +380,7 @@ def test_used_up_dots_are_refused_with_a_reason(client, board, member):
     for _dot in range(3):
         client.post(url)
     html = page(client, member, board)
-    assert "0 of 3 votes left" in html
+    assert "Votes left: 0 of 3" in html
     assert re.search(r'<button type="submit" class="button button--small" disabled>\+1 dot', html)
     response = client.post(url)
     assert "You have used all your 3 votes. Take one back to move it." in messages_of(response)
@@ -395,7 +395,7 @@ def test_viewers_see_the_vote_without_buttons(client, board, member, viewer):
     html = page(client, viewer, board)
     assert "Handovers get lost" in html
     assert "+1 dot" not in html
-    assert "votes left" not in html
+    assert "Votes left" not in html
     assert "Members of the projects are voting." in html
 
 

@@ -247,7 +247,7 @@ def test_votes_per_person_is_the_boards_own(client, board, member):
     set_phase(board, RetroPhase.VOTE)
     client.force_login(member.user)
     html = client.get(board_url(board)).content.decode()
-    assert "1 of 1 vote left" in html
+    assert "Votes left: 1 of 1" in html
     url = board_url(board, "projects:retro_vote", item_id=item.pk)
     client.post(url)
     client.post(url)
