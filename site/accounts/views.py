@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -6,10 +7,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 from wagtail.models import APIToken
 
 from .forms import APITokenForm
+from .languages import remember_language, supported_language
 from .models import FeedToken, new_feed_key
 
 
@@ -115,4 +118,16 @@ def feeds(request):
     )
     # The page shows the secret addresses: never keep it in a cache.
     add_never_cache_headers(response)
+    return response
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Django's set_language (cookie + redirect to `next`), and for a signed-in person the
+    profile too, so the Wagtail admin, the e-mails and their other browsers follow the choice."""
+    response = django_set_language(request)
+    code = supported_language(request.POST.get("language"))
+    if code and request.user.is_authenticated:
+        remember_language(request.user, code)
     return response

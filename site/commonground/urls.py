@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from intranet import views as intranet_views
+from intranet.api import api_v2_urlpatterns
 from projects.api import api_urlpatterns
 from projects.views.overview import metrics_overview
 from sitesearch import views as search_views
@@ -34,6 +35,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("metrics/", metrics_overview, name="metrics_overview"),
     path("api/v1/", include(api_urlpatterns())),
+    path("api/v2/", include(api_v2_urlpatterns())),
     path("", include("accounts.urls")),
     path("", include("organisation.urls")),
     path("", include("notifications.urls")),

@@ -5,7 +5,17 @@ from .models import EmailChoice, NotificationKind
 
 
 class NotificationSettingsForm(forms.Form):
-    """One choice per kind: immediately, in the daily digest, or not e-mailed at all."""
+    """One choice per kind: immediately, in the daily digest, or not e-mailed at all; and
+    whether the weekly digest is wanted."""
+
+    weekly_digest = forms.BooleanField(
+        label=_("Send me the weekly digest"),
+        required=False,
+        help_text=_(
+            "Once a week: the wins in your projects and department, the status updates you "
+            "owe and the retrospectives coming up. Not sent when there is nothing to tell."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,8 +30,8 @@ class NotificationSettingsForm(forms.Form):
                 },
             )
 
+    def kind_fields(self):
+        return [self[kind.value] for kind in NotificationKind]
+
     def choices(self):
-        return {
-            NotificationKind(kind): EmailChoice(choice)
-            for kind, choice in self.cleaned_data.items()
-        }
+        return {kind: EmailChoice(self.cleaned_data[kind.value]) for kind in NotificationKind}

@@ -131,3 +131,24 @@ DEFAULT_EMAIL_CHOICE = {
     NotificationKind.WEBHOOK_FAILED: EmailChoice.DAILY,
     NotificationKind.RETRO_SUMMARY: EmailChoice.IMMEDIATELY,
 }
+
+
+class WeeklyDigest(models.Model):
+    """A person's weekly digest e-mail. No row: they get it (it is opt-out).
+
+    `last_sent_on` is the day the latest one went out: the job sends a person at most one
+    a week however often it runs.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_digest"
+    )
+    opted_out = models.BooleanField(_("opted out"), default=False)
+    last_sent_on = models.DateField(_("last sent on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+
+    def __str__(self):
+        return f"{self.user}: {'off' if self.opted_out else 'on'}"

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .models import DEFAULT_EMAIL_CHOICE, NotificationKind, NotificationPreference
+from .models import DEFAULT_EMAIL_CHOICE, NotificationKind, NotificationPreference, WeeklyDigest
 
 
 def email_preferences(user):
@@ -18,3 +18,19 @@ def set_email_preferences(*, user, choices):
         NotificationPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"email": choice}
         )
+
+
+def wants_weekly_digest(user):
+    """True unless the person opted out (the weekly digest is opt-out)."""
+    return not WeeklyDigest.objects.filter(user=user, opted_out=True).exists()
+
+
+def set_weekly_digest(*, user, wanted):
+    WeeklyDigest.objects.update_or_create(user=user, defaults={"opted_out": not wanted})
+
+
+@transaction.atomic
+def save_notification_settings(*, user, choices, weekly_digest):
+    """Everything on the settings page at once: all of it or nothing."""
+    set_email_preferences(user=user, choices=choices)
+    set_weekly_digest(user=user, wanted=weekly_digest)

@@ -9,4 +9,9 @@ urlpatterns = [
     path("notifications/<int:notification_id>/open/", views.open_notification, name="open"),
     path("notifications/read-all/", views.mark_all_read, name="read_all"),
     path("notifications/settings/", views.notification_settings, name="settings"),
+    path(
+        "notifications/weekly-digest/unsubscribe/",
+        views.weekly_unsubscribe,
+        name="weekly_unsubscribe",
+    ),
 ]

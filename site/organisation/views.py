@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from intranet.pagination import paginate
+from projects.department_selectors import department_story
 
 from .forms import DirectoryFilterForm
 from .models import Department, Person
@@ -70,5 +71,6 @@ def department_detail(request, slug):
             "sub_departments": department.children.with_people_count(),
             "page": page,
             "querystring": querystring,
+            "story": department_story(department, request.user),
         },
     )

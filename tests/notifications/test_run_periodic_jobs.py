@@ -20,11 +20,12 @@ def run():
     return output.getvalue()
 
 
-def test_runs_reminders_webhooks_and_the_digest_in_order(monkeypatch):
+def test_runs_reminders_webhooks_and_the_digests_in_order(monkeypatch):
     calls = []
     monkeypatch.setattr(f"{COMMAND}.send_reminders", lambda *, today: calls.append(today) or 2)
     monkeypatch.setattr(f"{COMMAND}.retry_due_deliveries", lambda *, now: calls.append(now) or 1)
     monkeypatch.setattr(f"{COMMAND}.send_daily_digests", lambda *, now: calls.append(now) or 3)
+    monkeypatch.setattr(f"{COMMAND}.send_weekly_digests", lambda *, now: calls.append(now) or 4)
 
     output = run()
 
@@ -32,10 +33,11 @@ def test_runs_reminders_webhooks_and_the_digest_in_order(monkeypatch):
         "reminders: 2 notifications",
         "webhooks: 1 deliveries tried",
         "digest: 3 e-mails sent",
+        "weekly digest: 4 e-mails sent",
     ]
-    today, webhooks_now, digest_now = calls
+    today, webhooks_now, digest_now, weekly_now = calls
     assert today == timezone.localdate(digest_now)
-    assert webhooks_now == digest_now
+    assert webhooks_now == digest_now == weekly_now
 
 
 def test_running_twice_sends_nothing_twice(make_notification):

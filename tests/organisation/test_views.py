@@ -131,10 +131,10 @@ class TestDepartments:
         list_url, detail_url = reverse("organisation:departments"), department.get_absolute_url()
         small_list, small_detail = (
             count_queries(list_url, ceiling=8),
-            count_queries(detail_url, ceiling=12),
+            count_queries(detail_url, ceiling=24),
         )
         for index in range(8):
             DepartmentFactory(parent=department, name=f"Team {index}")
         PersonFactory.create_batch(20, department=department, with_photo=True)
         assert count_queries(list_url, ceiling=8) == small_list
-        assert count_queries(detail_url, ceiling=12) == small_detail
+        assert count_queries(detail_url, ceiling=24) == small_detail

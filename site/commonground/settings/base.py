@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
+    "wagtail.api.v2",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
     "taggit",
+    "rest_framework",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The intranet is private: every view needs a login unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After Session/LocaleMiddleware: right after a login, switch to the language in the profile.
+    "accounts.languages.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After the clickjacking middleware, so it answers first: admin previews frame our pages.
@@ -146,6 +150,8 @@ WAGTAILADMIN_LOGIN_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fi", _("Finnish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The admin offers our languages only (not WAGTAIL_I18N_ENABLED: that translates page content).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Helsinki")
 USE_I18N = True
 USE_TZ = True
@@ -181,6 +187,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 REMINDER_LEAD_DAYS = env_int("REMINDER_LEAD_DAYS", 2)
 # The daily notification digest goes out on the first periodic run after this local hour.
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+# The weekly digest goes out on this weekday (0 = Monday … 6 = Sunday), from DIGEST_HOUR on.
+WEEKLY_DIGEST_WEEKDAY = env_int("WEEKLY_DIGEST_WEEKDAY", 0)
 # Chat webhooks: how long one attempt may take, and the waits between attempts (seconds).
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 # Hosts whose webhooks may use plain http (the address carries a secret; https elsewhere).

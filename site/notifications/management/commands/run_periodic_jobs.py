@@ -3,14 +3,16 @@
     */15 * * * *  cd /srv/commonground && .venv/bin/python manage.py run_periodic_jobs
 
 Every job is idempotent, so a run that overlaps or repeats sends nothing twice: reminders
-carry a key per promise and date, webhook deliveries are retried only when due, and the
-daily digest goes out on the first run after DIGEST_HOUR (see notifications.digest).
+carry a key per promise and date, webhook deliveries are retried only when due, the daily
+digest goes out on the first run after DIGEST_HOUR (see notifications.digest), and the weekly
+digest once a week per person on WEEKLY_DIGEST_WEEKDAY (see notifications.weekly).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from notifications.digest import send_daily_digests
+from notifications.weekly import send_weekly_digests
 from projects.reminders import send_reminders
 from projects.webhooks import retry_due_deliveries
 
@@ -22,11 +24,15 @@ def jobs(now):
         ("reminders", "notifications", lambda: send_reminders(today=timezone.localdate(now))),
         ("webhooks", "deliveries tried", lambda: retry_due_deliveries(now=now)),
         ("digest", "e-mails sent", lambda: send_daily_digests(now=now)),
+        ("weekly digest", "e-mails sent", lambda: send_weekly_digests(now=now)),
     ]
 
 
 class Command(BaseCommand):
-    help = "Send due reminders, retry chat webhooks and e-mail the daily digest (for cron)."
+    help = (
+        "Send due reminders, retry chat webhooks and e-mail the daily and weekly digests "
+        "(for cron)."
+    )
 
     def handle(self, *args, **options):
         now = timezone.now()

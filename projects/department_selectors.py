@@ -1,0 +1,217 @@
+"""What a department page tells about the department's joint work (department pages package).
+
+Everything is read through the projects the viewer may see: a members-only project is never
+listed, counted, nor lets its wins, metrics or members' statements through to anyone else.
+Each part is a fixed number of queries however many projects, wins or metrics there are.
+"""
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Trim
+
+from organisation.models import Department
+
+from .metric_selectors import metrics_with_history, summarise, with_sparkline
+from .models import Membership, Metric, ProjectPage, ProjectStatus, Win, WinCredit, joint_minimum
+from .progress import Status
+from .selectors import departments_by_project
+from .win_selectors import decorate, wins_for_cards
+
+LATEST_WINS = 6
+LATEST_STATEMENTS = 8
+PROJECTS_SHOWN = 12
+
+# Running work first: what a visitor can join or help with today.
+PROJECT_ORDER = Case(
+    When(status=ProjectStatus.ACTIVE, then=Value(0)),
+    When(status=ProjectStatus.PROPOSED, then=Value(1)),
+    When(status=ProjectStatus.PAUSED, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+# Metrics that need help first.
+STATUS_ORDER = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.NO_DATA: 3}
+
+
+def department_story(department, user):
+    """The department's joint work as `user` may see it, for templates/organisation/department.html.
+
+    Returns a dict: `projects` (up to PROJECTS_SHOWN, active first, each with
+    `listed_departments`) and `project_count`; `partners` (departments with `shared_projects`,
+    `shared_active_projects`, `shared_wins` and `share`, a percentage of the top partner for
+    the bar) and `has_active_partner`; `suggested_partner` (only when no partner shares an
+    active project, see suggested_partner);
+    `wins` (decorated for win cards), `win_count` and `can_cheer`; `metrics` (MetricSummary,
+    the neediest first) and `metric_status_counts`; `statements` (memberships with a
+    "what's in it for my team").
+    """
+    visible = ProjectPage.objects.live().visible_to(user)
+    # Exists, not a join: a join on memberships would also narrow the department counts.
+    ours = visible.filter(
+        Exists(Membership.objects.filter(project=OuterRef("pk"), department=department))
+    )
+    wins = Win.objects.visible_to(user).crediting_department(department)
+    partners = partner_departments(department, ours.values("pk"), wins.values("pk"))
+    has_active_partner = any(partner.shared_active_projects for partner in partners)
+    metrics = co_owned_metrics(department, visible.values("pk"))
+    return {
+        "projects": joint_projects(ours),
+        "project_count": ours.count(),
+        "partners": partners,
+        "has_active_partner": has_active_partner,
+        "suggested_partner": None
+        if has_active_partner
+        else suggested_partner(department, projects=visible),
+        "wins": latest_wins(wins, user),
+        "can_cheer": getattr(user, "person", None) is not None,
+        "win_count": wins.count(),
+        "metrics": metrics,
+        "metric_status_counts": status_counts(metrics),
+        "statements": statements(department, visible.values("pk")),
+    }
+
+
+def joint_projects(projects):
+    """Up to PROJECTS_SHOWN projects, active first, each with its departments (three queries)."""
+    shown = list(
+        projects.with_department_count().order_by(PROJECT_ORDER, "title", "pk")[:PROJECTS_SHOWN]
+    )
+    departments = departments_by_project([project.pk for project in shown])
+    for project in shown:
+        project.listed_departments = departments.get(project.pk, [])
+    return shown
+
+
+def _count_per_department(queryset, counted):
+    """A correlated subquery: how many distinct `counted` rows of `queryset` belong to the
+    outer department (0 when none)."""
+    per_department = (
+        queryset.filter(department=OuterRef("pk"))
+        .order_by()
+        .values("department")
+        .annotate(total=Count(counted, distinct=True))
+        .values("total")
+    )
+    return Coalesce(Subquery(per_department, output_field=IntegerField()), 0)
+
+
+def partner_departments(department, project_ids, win_ids):
+    """Departments sharing one of these projects or wins with `department`, most shared first.
+
+    One aggregate query: each other department with the projects its members share with
+    this one (all, and active), and the wins crediting both.
+    """
+    shared = Membership.objects.filter(project__in=project_ids)
+    partners = list(
+        Department.objects.exclude(pk=department.pk)
+        .annotate(
+            shared_projects=_count_per_department(shared, "project"),
+            shared_active_projects=_count_per_department(
+                shared.filter(project__status=ProjectStatus.ACTIVE), "project"
+            ),
+            shared_wins=_count_per_department(WinCredit.objects.filter(win__in=win_ids), "win"),
+        )
+        .filter(Q(shared_projects__gt=0) | Q(shared_wins__gt=0))
+        .order_by("-shared_projects", "-shared_wins", "name")
+    )
+    # The bar beside each partner: its share of the closest partner's projects (or wins).
+    top = max((partner.shared_projects for partner in partners), default=0)
+    top_wins = max((partner.shared_wins for partner in partners), default=0)
+    for partner in partners:
+        if top:
+            partner.share = round(100 * partner.shared_projects / top)
+        else:
+            partner.share = round(100 * partner.shared_wins / top_wins)
+    return partners
+
+
+def suggested_partner(department, *, projects=None):
+    """The department `department` could work with next, or None.
+
+    The department most of its partners already work with (a colleague's colleague is the
+    easiest introduction); with no partners, or none of theirs to meet, the department in
+    the most joint projects. Only `projects` count (default: every live project), so a
+    members-only project never shapes a suggestion shown to people who cannot see it.
+    One aggregate query, two when the first finds nobody.
+    """
+    projects = ProjectPage.objects.live() if projects is None else projects
+    project_ids = projects.values("pk")
+    memberships = Membership.objects.filter(project__in=project_ids)
+    own_projects = memberships.filter(department=department).values("project")
+    partners = (
+        memberships.filter(project__in=own_projects)
+        .exclude(department=department)
+        .values("department")
+    )
+    candidates = Department.objects.exclude(pk=department.pk).exclude(pk__in=partners)
+    via_partners = (
+        candidates.annotate(
+            partners_in_common=Count(
+                "memberships__project__memberships__department",
+                distinct=True,
+                filter=Q(
+                    memberships__project__in=project_ids,
+                    memberships__project__memberships__department__in=partners,
+                ),
+            )
+        )
+        .filter(partners_in_common__gt=0)
+        .order_by("-partners_in_common", "name")
+        .first()
+    )
+    if via_partners is not None:
+        return via_partners
+    joint = (
+        projects.order_by()
+        .annotate(department_total=Count("memberships__department", distinct=True))
+        .filter(department_total__gte=joint_minimum())
+        .values("pk")
+    )
+    return (
+        candidates.annotate(
+            joint_projects=Count(
+                "memberships__project", distinct=True, filter=Q(memberships__project__in=joint)
+            )
+        )
+        .filter(joint_projects__gt=0)
+        .order_by("-joint_projects", "name")
+        .first()
+    )
+
+
+def latest_wins(wins, user):
+    """The newest wins, with everything a win card shows (cards and cheers)."""
+    viewer = getattr(user, "person", None)
+    shown = wins_for_cards(wins).newest_first()[:LATEST_WINS]
+    return decorate(shown, user=user, viewer=viewer)
+
+
+def co_owned_metrics(department, project_ids):
+    """Summaries of the metrics the department co-owns in these projects, the neediest first
+    (the status is computed as on the metrics overview: from the check-ins)."""
+    metrics = Metric.objects.filter(
+        owning_departments=department, project__in=project_ids
+    ).select_related("project")
+    summaries = [with_sparkline(summarise(metric)) for metric in metrics_with_history(metrics)]
+    summaries.sort(key=lambda summary: STATUS_ORDER[summary.progress.status])
+    return summaries
+
+
+def status_counts(summaries):
+    """[(Status, count), ...] for the statuses present, in STATUS_ORDER."""
+    counts = {}
+    for summary in summaries:
+        status = Status(summary.progress.status)
+        counts[status] = counts.get(status, 0) + 1
+    return sorted(counts.items(), key=lambda item: STATUS_ORDER[item[0]])
+
+
+def statements(department, project_ids):
+    """The newest "what's in it for my team" its people wrote, with person and project."""
+    return list(
+        Membership.objects.for_team()
+        .select_related("project")
+        .filter(department=department, project__in=project_ids)
+        .annotate(statement=Trim("whats_in_it_for_my_team"))
+        .exclude(statement="")
+        .order_by("-joined_at", "-pk")[:LATEST_STATEMENTS]
+    )
