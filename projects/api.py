@@ -21,13 +21,12 @@ Conventions, so clients can rely on them:
 import datetime
 import re
 import uuid
-from collections import defaultdict
 from decimal import Decimal
 from enum import StrEnum
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, URLResolver
@@ -43,12 +42,12 @@ from wagtail.rich_text import expand_db_html
 
 from organisation.models import Department, Person
 
+from .cheer_selectors import cheer_counts
 from .metric_selectors import metrics_with_history, summarise
 from .metric_services import check_in
 from .models import (
     WIN_STORY_FEATURES,
     CheckIn,
-    Cheer,
     Confidence,
     Membership,
     Metric,
@@ -327,22 +326,6 @@ def expand_stories(wins) -> dict[int, str]:
     boundary = f"<!--{uuid.uuid4().hex}-->"
     expanded = expand_db_html(boundary.join(win.story for win in wins)).split(boundary)
     return {win.pk: story for win, story in zip(wins, expanded, strict=True)}
-
-
-def cheer_counts(win_ids) -> dict[int, list[dict]]:
-    """{win id: [cheer count, ...]} in one query, in the reactions' order."""
-    rows = (
-        Cheer.objects.filter(win__in=win_ids)
-        .order_by("reaction__sort_order", "reaction_id")
-        .values_list("win_id", "reaction_id", "reaction__name", "reaction__symbol")
-        .annotate(count=Count("pk"))
-    )
-    counts = defaultdict(list)
-    for win_id, reaction_id, name, symbol, count in rows:
-        counts[win_id].append(
-            {"reaction_id": reaction_id, "reaction": name, "symbol": symbol, "count": count}
-        )
-    return counts
 
 
 def wins_out(wins: list[Win], request) -> list[dict]:

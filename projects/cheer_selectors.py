@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 from wagtail.images import get_image_model
@@ -140,3 +140,19 @@ def win_comments_context(win, access, *, comment_form=None):
         "comment_form": comment_form if access.can_comment else None,
         "can_comment": access.can_comment,
     }
+
+
+def cheer_counts(win_ids) -> dict[int, list[dict]]:
+    """{win id: [cheer count, ...]} in one query, in the reactions' order."""
+    rows = (
+        Cheer.objects.filter(win__in=win_ids)
+        .order_by("reaction__sort_order", "reaction_id")
+        .values_list("win_id", "reaction_id", "reaction__name", "reaction__symbol")
+        .annotate(count=Count("pk"))
+    )
+    counts = defaultdict(list)
+    for win_id, reaction_id, name, symbol, count in rows:
+        counts[win_id].append(
+            {"reaction_id": reaction_id, "reaction": name, "symbol": symbol, "count": count}
+        )
+    return counts

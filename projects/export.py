@@ -10,7 +10,6 @@ import csv
 import io
 import uuid
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
@@ -20,11 +19,11 @@ from django.utils.translation import gettext as _
 from wagtail.admin.rich_text.converters.markdown_db import MarkdownConverter
 from wagtail.rich_text import expand_db_html, get_text_for_indexing
 
+from .cheer_selectors import cheer_counts
 from .metric_selectors import metrics_with_history, summarise, unit_label
 from .models import (
     WIN_STORY_FEATURES,
     Activity,
-    Cheer,
     Commitment,
     DepartmentStake,
     Idea,
@@ -115,17 +114,11 @@ def project_history(project) -> ProjectHistory:
 
 def _attach_cheer_counts(wins):
     """win.cheer_counts = [(reaction, count), ...] in the reactions' order, in one query."""
-    rows = (
-        Cheer.objects.filter(win__in=wins)
-        .order_by("reaction__sort_order", "reaction_id")
-        .values_list("win_id", "reaction__symbol", "reaction__name")
-        .annotate(count=Count("pk"))
-    )
-    counts = defaultdict(list)
-    for win_id, symbol, name, count in rows:
-        counts[win_id].append((f"{symbol} {name}", count))
+    counts = cheer_counts([win.pk for win in wins])
     for win in wins:
-        win.cheer_counts = counts[win.pk]
+        win.cheer_counts = [
+            (f"{cheer['symbol']} {cheer['reaction']}", cheer["count"]) for cheer in counts[win.pk]
+        ]
 
 
 def _attach_stories(wins):

@@ -7,8 +7,13 @@ while voting) so that no caller can skip a rule.
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from notifications.models import NotificationKind
+from notifications.services import notify
+from organisation.models import Person
 
 from .models import (
     PHASE_ORDER,
@@ -100,10 +105,20 @@ def retro_move(*, retro, to_phase):
     return retro
 
 
-def _take_part(retro, person, department):
-    RetroParticipant.objects.get_or_create(
-        retrospective=retro, person=person, defaults={"department": department}
-    )
+def _take_part(retro, person, department=None):
+    """Record a participant once; the department is looked up only for a newcomer (votes
+    come often, and from people who usually took part already)."""
+    if RetroParticipant.objects.filter(retrospective=retro, person=person).exists():
+        return
+    try:
+        with transaction.atomic():
+            RetroParticipant.objects.create(
+                retrospective=retro,
+                person=person,
+                department=department or represented_department(retro, person),
+            )
+    except IntegrityError:
+        pass  # the same person's other request recorded them first
 
 
 @transaction.atomic
@@ -202,7 +217,7 @@ def vote_cast(*, retro, person, item):
                 RetroVote.objects.create(
                     retrospective=retro, person=person, item=item, slot=free[0]
                 )
-                _take_part(retro, person, represented_department(retro, person))
+                _take_part(retro, person)
         except IntegrityError:
             continue  # another click took that slot; look again
         _touch(retro)
@@ -252,12 +267,15 @@ def action_add(*, retro, actor, project, title, owner, due_date, item=None, metr
     if metric is not None and metric.project_id != project.pk:
         raise ProjectActionError({"metric": _("Choose a metric of the same project.")})
     commitment = commitment_make(
-        project=project, actor=actor, owner=owner, due_date=due_date, title=title
+        project=project,
+        actor=actor,
+        owner=owner,
+        due_date=due_date,
+        title=title,
+        retrospective=retro,
+        retro_item=item,
+        metric=metric,
     )
-    commitment.retrospective = retro
-    commitment.retro_item = item
-    commitment.metric = metric
-    commitment.save(update_fields=["retrospective", "retro_item", "metric"])
     _touch(retro)
     return commitment
 
@@ -265,10 +283,6 @@ def action_add(*, retro, actor, project, title, owner, due_date, item=None, metr
 @transaction.atomic
 def retro_close(*, retro, actor, summary):
     """Close and publish: the summary goes on the projects' timelines and to their members."""
-    from notifications.models import NotificationKind
-    from notifications.services import notify
-    from organisation.models import Person
-
     retro = Retrospective.objects.select_for_update().get(pk=retro.pk)
     if retro.phase == RetroPhase.CLOSED:
         raise ProjectActionError(_("This retrospective is already closed."))
@@ -285,8 +299,6 @@ def retro_close(*, retro, actor, summary):
             project=project, actor=actor, kind=ActivityKind.RETRO_CLOSED, summary=retro.title
         )
     members = Person.objects.active().filter(memberships__project__in=projects).distinct()
-    from django.urls import reverse
-
     notify(
         [person.user for person in members.select_related("user")],
         kind=NotificationKind.RETRO_SUMMARY,

@@ -296,13 +296,24 @@ def commitment_from_idea(*, idea, actor, owner, due_date, title=""):
 
 
 @transaction.atomic
-def commitment_make(*, project, actor, owner, due_date, title):
+def commitment_make(
+    *, project, actor, owner, due_date, title, retrospective=None, retro_item=None, metric=None
+):
+    """A promise with an owner and a date; retrospectives also say where it came from and the
+    shared metric it should move."""
     if not Membership.objects.filter(project=project, person=owner).exists():
         raise ProjectActionError({"owner": _("The owner must be a member of the project.")})
     if due_date < timezone.localdate():
         raise ProjectActionError({"due_date": _("A promise needs a date today or later.")})
     commitment = Commitment.objects.create(
-        project=project, title=title, owner=owner, due_date=due_date, created_by=actor
+        project=project,
+        title=title,
+        owner=owner,
+        due_date=due_date,
+        created_by=actor,
+        retrospective=retrospective,
+        retro_item=retro_item,
+        metric=metric,
     )
     record_activity(project=project, actor=actor, kind=ActivityKind.COMMITMENT_MADE, summary=title)
     return commitment

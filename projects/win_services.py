@@ -7,7 +7,7 @@ win cheers and comments (projects.permissions.WinAccess decides).
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,13 +164,3 @@ def comment_add(*, win, author, text):
 @transaction.atomic
 def comment_delete(*, comment):
     comment.delete()
-
-
-def cheer_counts(win):
-    """{reaction_id: count} for one win."""
-    return dict(
-        Cheer.objects.filter(win=win)
-        .values_list("reaction_id")
-        .annotate(count=Count("pk"))
-        .values_list("reaction_id", "count")
-    )
