@@ -217,3 +217,14 @@ def test_a_page_rendered_before_authentication_counts_nothing(django_assert_num_
 
     with django_assert_num_queries(0):
         assert unread_notifications(request)["unread_notifications"].count == 0
+
+
+def test_the_settings_page_makes_as_many_queries_with_every_choice_stored(
+    member_client, person, count_queries
+):
+    small = count_queries("/notifications/settings/", ceiling=12)
+    NotificationPreference.objects.bulk_create(
+        NotificationPreference(user=person.user, kind=kind, email=EmailChoice.DAILY)
+        for kind in NotificationKind.values
+    )
+    assert count_queries("/notifications/settings/", ceiling=12) == small
