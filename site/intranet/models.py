@@ -6,15 +6,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from organisation.models import Department, Person
-
-from .blocks import IntranetStreamBlock
+from projects.blocks import IntranetPageStreamBlock
 
 
 class IntranetPage(Page):
     """Fields every editorial page has: a short introduction and a block body."""
 
     introduction = models.TextField(_("introduction"), max_length=400, blank=True)
-    body = StreamField(IntranetStreamBlock(), verbose_name=_("body"), blank=True)
+    body = StreamField(IntranetPageStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
     search_fields = [
