@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test install serve lint format check lock clean-data screenshots
+.PHONY: demo test install serve lint format check lock clean-data screenshots bench
 
 # The virtual environment is rebuilt whenever the pinned requirements change.
 $(BIN)/.installed: requirements/dev.txt
@@ -48,3 +48,13 @@ lock: install
 
 clean-data:
 	rm -rf data
+
+# The benchmark on a generated organisation: PostgreSQL when DATABASE_URL is set, else a SQLite
+# file of its own; Redis when one answers on loopback. BENCH_ARGS=--quick for a tenth of it.
+BENCH_SCALE = $(if $(findstring --quick,$(BENCH_ARGS)),quick,large)
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk"; exit 1; }
+	DJANGO_SETTINGS_MODULE=commonground.settings.bench \
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/data/bench-$(BENCH_SCALE).sqlite3}" \
+	REDIS_URL="$${REDIS_URL:-$$(redis-cli ping >/dev/null 2>&1 && echo redis://127.0.0.1:6379/5)}" \
+	$(MANAGE) bench $(BENCH_ARGS)

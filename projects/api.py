@@ -23,19 +23,23 @@ import re
 import uuid
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
+from annotated_types import Interval
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BeforeValidator
 from wagtail.api.rich_text import APIRichText, RichTextFormatError
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.rich_text import expand_db_html
@@ -62,7 +66,32 @@ from .win_services import cheer_toggle, win_post, win_url
 
 URLS_NAMESPACE = "api-v1"
 
-api = NinjaAPI(
+
+def _json_error(description, schema_name):
+    body_schema = {"$ref": f"#/components/schemas/{schema_name}"}
+    return {"description": description, "content": {"application/json": {"schema": body_schema}}}
+
+
+class CommonGroundAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Ninja's schema, plus the answers that come before any view runs, so that clients
+        (and schemathesis) know every status code they can get: 401 without a valid token,
+        422 for input that fails its schema, 400 for a body that is not JSON, and 404 for an
+        id in the address that is not one (a JSON 404, see `unknown_address`)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                responses = operation["responses"]
+                responses.setdefault(401, _json_error("No valid API token", "ErrorOut"))
+                responses.setdefault(422, _json_error("Invalid input", "ValidationErrorOut"))
+                if "{" in path:
+                    responses.setdefault(404, _json_error("Nothing you can see", "ErrorOut"))
+                if "requestBody" in operation:
+                    responses.setdefault(400, _json_error("The body is not JSON", "ErrorOut"))
+        return schema
+
+
+api = CommonGroundAPI(
     title="Common Ground API",
     version="1",
     description=__doc__,
@@ -75,6 +104,21 @@ api = NinjaAPI(
 
 
 # Schemas ------------------------------------------------------------------------------------
+
+
+def _iso_date_text(value):
+    """Dates come as YYYY-MM-DD text: pydantic would also read 0 or "0" as 1 January 1970."""
+    if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError(_("Enter a date as YYYY-MM-DD."))
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_text)]
+
+
+# Database ids: a number beyond what the database stores is refused as input, not a crash.
+ObjectId = Annotated[int, Interval(ge=1, le=2**31 - 1)]
 
 
 class ErrorOut(Schema):
@@ -139,7 +183,7 @@ class MetricDetailOut(MetricOut):
 
 
 class CheckInIn(Schema):
-    day: datetime.date
+    day: IsoDate
     value: str = Field(
         max_length=60, description="A number in English notation, e.g. '61.5' or '1,234.5'."
     )
@@ -202,23 +246,23 @@ class StoryFormat(StrEnum):
 
 
 class WinIn(Schema):
-    title: str = Field(max_length=140)
+    title: str = Field(min_length=1, max_length=140)
     story: str = Field("", max_length=10000)
     story_format: StoryFormat = Field(
         StoryFormat.TEXT,
         description="text: blank lines separate paragraphs. html or markdown: bold, italic, "
         "links and lists are kept; anything else is removed.",
     )
-    day: datetime.date | None = Field(None, description="When it happened; default today.")
-    projects: list[int] = Field(description="Ids of projects you are a member of.")
+    day: IsoDate | None = Field(None, description="When it happened; default today.")
+    projects: list[ObjectId] = Field(description="Ids of projects you are a member of.")
     credited: list[str] = Field(description="User names of the people behind the win.")
-    check_in: int | None = Field(
+    check_in: ObjectId | None = Field(
         None, description="Id of a check-in, of a metric of one of the projects, that shows it."
     )
 
 
 class CheerIn(Schema):
-    reaction: int | str = Field(description="The reaction's id or name.")
+    reaction: ObjectId | str = Field(description="The reaction's id or name.")
 
 
 class CheerResultOut(Schema):
@@ -464,7 +508,7 @@ class SerialisedPage:
     response={200: list[MetricOut], 404: ErrorOut},
     summary="A project's shared metrics",
 )
-def project_metrics(request, project_id: int):
+def project_metrics(request, project_id: ObjectId):
     project = get_object_or_404(ProjectPage.objects.live(), pk=project_id)
     if not ProjectAccess(request.user, project).can("view"):
         raise Http404
@@ -482,7 +526,7 @@ def metric_queryset():
     response={200: MetricDetailOut, 404: ErrorOut},
     summary="One metric with all its check-ins",
 )
-def metric_detail(request, metric_id: int):
+def metric_detail(request, metric_id: ObjectId):
     metric, _access = visible_metric_or_404(request, metric_queryset(), metric_id)
     return metric_out(metric, with_history=True)
 
@@ -492,7 +536,7 @@ def metric_detail(request, metric_id: int):
     response={201: CheckInOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Check in a value",
 )
-def create_check_in(request, metric_id: int, payload: CheckInIn):
+def create_check_in(request, metric_id: ObjectId, payload: CheckInIn):
     """Record today's (or a past day's) value. A second check-in on the same day replaces the
     first; the replaced value stays in the metric's history."""
     metric, access = visible_metric_or_404(request, Metric.objects.all(), metric_id)
@@ -521,9 +565,9 @@ def create_check_in(request, metric_id: int, payload: CheckInIn):
 @paginate(LimitOffsetPagination)
 def list_wins(
     request,
-    project: int | None = None,
+    project: ObjectId | None = None,
     department: str | None = None,
-    since: datetime.date | None = None,
+    since: IsoDate | None = None,
 ):
     """Newest first. Filter by a project's id, by a department's slug (wins crediting someone
     who represented it) and by the earliest day."""
@@ -544,7 +588,7 @@ def list_wins(
 
 
 @api.get("/wins/{int:win_id}", response={200: WinOut, 404: ErrorOut}, summary="One win")
-def win_detail(request, win_id: int):
+def win_detail(request, win_id: ObjectId):
     [data] = wins_out([visible_win_or_404(request, win_id)], request)
     return data
 
@@ -637,7 +681,7 @@ def list_reactions(request):
     response={200: CheerResultOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Cheer a win",
 )
-def cheer_win(request, win_id: int, payload: CheerIn):
+def cheer_win(request, win_id: ObjectId, payload: CheerIn):
     """Give a reaction. Cheering again with the same reaction changes nothing."""
     win = visible_win_or_404(request, win_id)
     reaction = Reaction.objects.filter(
@@ -655,7 +699,7 @@ def cheer_win(request, win_id: int, payload: CheerIn):
     response={200: CheerResultOut, 403: ErrorOut, 404: ErrorOut},
     summary="Take back a cheer",
 )
-def uncheer_win(request, win_id: int, reaction_id: int):
+def uncheer_win(request, win_id: ObjectId, reaction_id: ObjectId):
     """Take back your reaction. Taking back one you did not give changes nothing."""
     win = visible_win_or_404(request, win_id)
     reaction = get_object_or_404(Reaction, pk=reaction_id)
@@ -745,4 +789,12 @@ def api_urlpatterns():
 
     Ninja's views are already CSRF-exempt (tokens are not sent by browsers on their own)."""
     patterns, _app_name, namespace = api.urls
+    # Any other address under the API (an id that is not a number, a typo) is a JSON 404,
+    # not the intranet's HTML page.
+    patterns = [*patterns, re_path(r"", unknown_address, name="unknown_address")]
     return _open_to_tokens(patterns), namespace
+
+
+@csrf_exempt
+def unknown_address(request, *args, **kwargs):
+    return JsonResponse({"detail": _("Not found.")}, status=404)

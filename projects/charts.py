@@ -18,7 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 CONFIDENCE_LEVELS = ("low", "medium", "high")
 #: Check-in dot radius in SVG units by confidence; unknown confidence draws like "medium".
@@ -31,6 +31,17 @@ Y_PADDING = Decimal("0.08")
 #: Tick steps are these multipliers times a power of ten.
 TWO_AND_A_HALF = Decimal("2.5")
 NICE_STEPS = (Decimal(1), Decimal(2), TWO_AND_A_HALF, Decimal(5))
+
+#: Short chart dates by language. Django's short formats are numeric in English too
+#: ("08/03/2026"), and its month abbreviations in English word order read wrongly in
+#: Finnish ("3 Elo 2026", where "Mar" is November), so Finnish uses CLDR's numeric
+#: patterns: 3.8.2026, 3.8. and 8.2026.
+CHART_DATE_FORMATS = {
+    "en": {"day": "j M Y", "day_in_year": "j M", "month": "M Y"},
+    "fi": {"day": "j.n.Y", "day_in_year": "j.n.", "month": "n.Y"},
+}
+#: Stands for the day of the month in a month's cached label; no month name contains it.
+DAY_MARK = "§"
 
 TICK_FONT = 13  # SVG units; mirrored by `.metric-chart__svg text` in commonground.css
 PILL_FONT = 12  # .metric-chart__pill-text
@@ -101,18 +112,29 @@ def _confidence(value: str | None) -> str | None:
     return value if value in CONFIDENCE_LEVELS else None
 
 
+def _chart_date_format(kind: str) -> str:
+    """The active language's format for `kind` of chart date ("day", "day_in_year", "month")."""
+    language = (get_language() or "en").split("-")[0]
+    return CHART_DATE_FORMATS.get(language, CHART_DATE_FORMATS["en"])[kind]
+
+
 def _date_label(day: datetime.date) -> str:
-    return date_format(day, "j M Y")
+    return date_format(day, _chart_date_format("day"))
 
 
 class _DateLabels(dict):
     """`_date_label` for many days: localizes each month once, not each day ("15 Mar 2026")."""
 
+    def __init__(self):
+        super().__init__()
+        # The format with its day escaped as DAY_MARK: one label per month, the day put in.
+        self._month_format = _chart_date_format("day").replace("j", "\\" + DAY_MARK)
+
     def __missing__(self, day: datetime.date) -> str:
         month = (day.year, day.month)
         if month not in self:
-            self[month] = date_format(day.replace(day=1), "M Y")
-        label = self[day] = f"{day.day} {self[month]}"  # what "j M Y" gives, ~20 times faster
+            self[month] = date_format(day.replace(day=1), self._month_format)
+        label = self[day] = self[month].replace(DAY_MARK, str(day.day))  # ~20 times faster
         return label
 
 
@@ -264,7 +286,8 @@ def _x_ticks(start: datetime.date, end: datetime.date, plot_width: float):
         days = list(_x_tick_days(start, end, unit, every))
         if len(days) > plot_width / 30:  # far too many: skip without formatting labels
             continue
-        labels = [date_format(day, "M Y" if unit == "month" else "j M") for day in days]
+        label_format = _chart_date_format("month" if unit == "month" else "day_in_year")
+        labels = [date_format(day, label_format) for day in days]
         widest = max((_text_width(label, TICK_FONT) for label in labels), default=0)
         gaps = [(b - a).days * per_day for a, b in itertools.pairwise(days)]
         chosen = list(zip(days, labels, strict=True))

@@ -308,7 +308,7 @@ def demo_people():
 @transaction.atomic
 def seed_projects():
     """Create the demo projects once; a second run leaves them as they are."""
-    home = HomePage.objects.get(depth=2)
+    home = HomePage.objects.get(sites_rooted_here__is_default_site=True)
     index = ProjectIndexPage.objects.child_of(home).first()
     if index is None:
         index = ProjectIndexPage(

@@ -5,11 +5,13 @@ from django.db.models import Count, ProtectedError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
+from .choosers import metric_chooser_viewset
 from .models import Reaction, RetroFormat
 
 
@@ -115,3 +117,11 @@ class RetroFormatViewSet(SnippetViewSet):
 
 
 register_snippet(RetroFormatViewSet)
+
+
+# Choosing a shared metric in the admin, for the metric chart block (projects.blocks).
+
+
+@hooks.register("register_admin_viewset")
+def register_metric_chooser():
+    return metric_chooser_viewset

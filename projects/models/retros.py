@@ -126,6 +126,8 @@ class Retrospective(index.Indexed, models.Model):
         index.SearchField("title", boost=2),
         index.SearchField("summary"),
         index.FilterField("phase"),
+        # Site search narrows results to the retrospectives a user may see by id.
+        index.FilterField("id"),
     ]
 
     class Meta:

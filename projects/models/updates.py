@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from organisation.models import Person
 
@@ -15,7 +16,7 @@ class Health(models.TextChoices):
     OFF_TRACK = "off_track", _("Off track")
 
 
-class StatusUpdate(models.Model):
+class StatusUpdate(index.Indexed, models.Model):
     project = models.ForeignKey(
         ProjectPage, on_delete=models.CASCADE, related_name="status_updates"
     )
@@ -28,6 +29,19 @@ class StatusUpdate(models.Model):
     # The promise: the project page copies it to ProjectPage.next_update_due.
     next_update_due = models.DateField(_("date of the next update"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    search_fields = [
+        index.SearchField("what_happened"),
+        index.SearchField("whats_next"),
+        # The project's name, so "portal" also finds the updates of the portal project.
+        index.RelatedFields("project", [index.SearchField("title")]),
+        index.AutocompleteField("what_happened"),
+        # Site search narrows results to updates of projects a user may see by id.
+        index.FilterField("id"),
+        index.FilterField("project"),
+        index.FilterField("health"),
+        index.FilterField("created_at"),
+    ]
 
     class Meta:
         ordering = ["-created_at", "-pk"]

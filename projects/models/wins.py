@@ -118,6 +118,8 @@ class Win(index.Indexed, models.Model):
         index.SearchField("story"),
         index.AutocompleteField("title"),
         index.FilterField("day"),
+        # Site search narrows results to the wins a user may see by id (sitesearch.search).
+        index.FilterField("id"),
     ]
 
     class Meta:

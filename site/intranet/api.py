@@ -21,6 +21,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Locale
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from projects.models import ProjectPage
@@ -69,6 +70,18 @@ class IntranetPagesAPIViewSet(PersonOnlyMixin, PagesAPIViewSet):
         # filtering here keeps hidden projects out of every route, not only the listing.
         hidden = ProjectPage.objects.hidden_from(self.request.user).values("pk")
         return super().get_base_queryset().exclude(pk__in=hidden)
+
+    def paginate_queryset(self, queryset):
+        # With page translations on, listings show each page's locale: read the few locales
+        # once rather than once per page.
+        pages = super().paginate_queryset(queryset)
+        if pages is None:
+            return None
+        pages = list(pages)
+        locales = Locale.objects.in_bulk()
+        for page in pages:
+            page.locale = locales[page.locale_id]
+        return pages
 
 
 class IntranetImagesAPIViewSet(PersonOnlyMixin, ImagesAPIViewSet):

@@ -39,6 +39,13 @@ DEPARTMENTS = [
         "#0369a1",
         "Engineering",
     ),
+    # In no project yet: the collaboration map shows it as a silo, with a suggested partner.
+    (
+        "Legal",
+        "Contracts, privacy and compliance, so we can say yes safely.",
+        "#9f1239",
+        None,
+    ),
 ]
 
 # first, last, department, title, topics, bio
@@ -426,6 +433,30 @@ PEOPLE = [
         "Community Manager",
         ["community", "forums"],
         "Looks after our customer community forum and its champions.",
+    ),
+    (
+        "Sara",
+        "Lindholm",
+        "Legal",
+        "Head of Legal",
+        ["contracts", "GDPR"],
+        "Reads the small print so the rest of us do not have to.",
+    ),
+    (
+        "Jonas",
+        "Berg",
+        "Legal",
+        "Legal Counsel",
+        ["privacy", "procurement law"],
+        "Turns legal risks into plain choices, preferably on one page.",
+    ),
+    (
+        "Tobias",
+        "Nyberg",
+        "Legal",
+        "Compliance Specialist",
+        ["compliance", "policies"],
+        "Keeps our certifications current and our audits uneventful.",
     ),
 ]
 

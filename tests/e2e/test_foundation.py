@@ -20,7 +20,7 @@ def test_a_person_logs_in_and_finds_colleagues_across_departments(
     screenshot(page, "home")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
-    expect(page.get_by_text("48 people")).to_be_visible()
+    expect(page.get_by_text("51 people")).to_be_visible()
     page.get_by_label("Name, title or topic").fill("pricing")
     # htmx swaps the results in place as one types; the address keeps the filter.
     expect(page.get_by_text("2 people")).to_be_visible()
@@ -39,7 +39,7 @@ def test_a_person_logs_in_and_finds_colleagues_across_departments(
     screenshot(page, "department")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Departments").click()
-    expect(page.locator(".department-card")).to_have_count(9)
+    expect(page.locator(".department-card")).to_have_count(10)
     screenshot(page, "departments")
 
     page.get_by_label("Search the intranet").fill("data")

@@ -83,12 +83,13 @@ def test_home_page_query_count_does_not_grow_with_the_organisation(
     DepartmentFactory.create_batch(2)
     PersonFactory.create_batch(2, with_photo=True)
     # With no child pages at all treebeard skips the menu query, so start with one.
+    # (15: page translations add one locale lookup to Wagtail's routing.)
     StandardPageFactory(parent=home_page, show_in_menus=True)
-    small = count_queries("/", ceiling=14)
+    small = count_queries("/", ceiling=15)
     DepartmentFactory.create_batch(20)
     PersonFactory.create_batch(20, with_photo=True)
     StandardPageFactory.create_batch(5, parent=home_page, show_in_menus=True)
-    assert count_queries("/", ceiling=14) == small
+    assert count_queries("/", ceiling=15) == small
 
 
 def test_standard_page_renders_every_block(member_client, home_page):

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from wagtail.models import Locale
 
 from intranet.models import HomePage, StandardPage
 from organisation.models import Department, Person
@@ -28,7 +29,23 @@ def test_builds_a_believable_organisation_and_is_idempotent(client):
     assert pages >= 2
     assert without_photo == 0
     assert Person.objects.exclude(bio="").count() == people
-    assert HomePage.objects.get().body  # the home page has real content
+    home = HomePage.objects.get(locale__language_code="en")
+    # The home page shows every block editors can use, the live ones with real demo data.
+    every_block = set(home.body.stream_block.child_blocks)
+    assert {child.block_type for child in home.body} == every_block
+    chosen = {child.block_type: child.value for child in home.body}
+    assert chosen["project_cards"]["projects"]
+    assert chosen["metric_chart"]["metric"]
+    assert all(choice["why"] for choice in chosen["people_spotlight"]["people"])
+    guide = StandardPage.objects.get(slug="how-we-work-together", locale=home.locale)
+    assert {"promises_kept", "project_cards"} <= {child.block_type for child in guide.body}
+    # Finnish translations of the home page and the guides, published, with the same blocks.
+    finnish_home = home.get_translation(Locale.objects.get(language_code="fi"))
+    assert finnish_home.live
+    assert [child.block_type for child in finnish_home.body] == [
+        child.block_type for child in home.body
+    ]
+    assert StandardPage.objects.filter(locale=finnish_home.locale, live=True).count() >= 2
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert snapshot() == first

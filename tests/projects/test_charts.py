@@ -175,7 +175,8 @@ class TestGeometry:
     def test_x_tick_labels_localize(self):
         with translation.override("fi"):
             chart = example()
-        assert chart["x_ticks"][0]["label"] == "Tam 2026"
+        # Finnish writes chart dates with numbers (CLDR), not "Tam 2026" in English word order.
+        assert chart["x_ticks"][0]["label"] == "1.2026"
 
     def test_the_y_range_covers_every_value_with_padding(self):
         chart = example(stretch=D(90), points=[ChartPoint(day(30), D(40))])
@@ -733,9 +734,17 @@ class TestCost:
         labels = [p["date_label"] for p in example(points=[ChartPoint(day(73), D(62))])["points"]]
         assert labels == [real_date_format(day(73), "j M Y")] == ["15 Mar 2026"]
 
+    def test_finnish_chart_dates_are_numeric_as_finns_write_them(self):
+        with translation.override("fi"):
+            labels = charts._DateLabels()
+            assert labels[datetime.date(2026, 11, 2)] == "2.11.2026"
+            assert charts._date_label(datetime.date(2026, 8, 3)) == "3.8.2026"
+            chart = example(target=ChartPoint(day(20), D(75)))
+        assert chart["x_ticks"][0]["label"].endswith(".")  # a day in the year: "5.1."
+
     def test_date_labels_match_date_format_in_every_language(self):
         for language in ("en", "fi"):
             with translation.override(language):
                 labels = charts._DateLabels()
                 for offset in range(0, 400, 17):
-                    assert labels[day(offset)] == charts.date_format(day(offset), "j M Y")
+                    assert labels[day(offset)] == charts._date_label(day(offset))

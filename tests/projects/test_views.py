@@ -81,9 +81,10 @@ class TestIndex:
 
         as_user(member)
         add_projects(2)
-        small = count_queries("/projects/", ceiling=18)
+        # 19: Wagtail's routing looks up the reader's locale since pages can be translated.
+        small = count_queries("/projects/", ceiling=19)
         add_projects(14)  # more than a page: pagination appears too
-        assert count_queries("/projects/", ceiling=18) == small
+        assert count_queries("/projects/", ceiling=19) == small
 
 
 class TestProjectPage:

@@ -1,75 +1,205 @@
+"""The search page: every type on one page, facets as links, and bad input."""
+
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from tests.factories import PersonFactory, StandardPageFactory
+from tests.factories import (
+    MembershipFactory,
+    PersonFactory,
+    ProjectPageFactory,
+    StandardPageFactory,
+    StatusUpdateFactory,
+    WinFactory,
+)
+
+from .conftest import closed_retrospective, reindex
 
 pytestmark = pytest.mark.django_db
 URL = reverse("search")
 
 
-@pytest.fixture
-def content(home_page):
-    page = StandardPageFactory(
-        parent=home_page, title="Travel policy", introduction="Booking trains and flights."
-    )
-    person = PersonFactory(user__first_name="Petri", job_title="Travel coordinator")
-    call_command("update_index", verbosity=0)
-    return page, person
+def get(client, user, **params):
+    client.force_login(user)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
 
 
-def test_finds_pages_and_people(member_client, content):
-    response = member_client.get(URL, {"q": "travel"})
+def text(response):
+    """The page's HTML without the <mark> around searched words."""
+    return response.content.decode().replace("<mark>", "").replace("</mark>", "")
+
+
+def test_login_is_required(client):
+    response = client.get(URL, {"q": "lighthouse"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_empty_query_shows_where_to_start(client, outsider):
+    response = get(client, outsider.user)
+    assert response.context["outcome"] is None
+    assert "What you can find here" in response.content.decode()
+
+
+def test_every_type_is_on_the_page(client, lighthouse, outsider):
+    html = text(get(client, outsider.user, q="lighthouse"))
+    for title in [
+        "Lighthouse portal",
+        "Lighthouse launched",
+        "The lighthouse pilot shipped.",
+        "Lighthouse look back",
+        "Kim Keeper",
+        "Lighthouse guide",
+    ]:
+        assert title in html
+    for badge in ["Project", "Win", "Status update", "Retrospective", "Person", "Page"]:
+        assert f'<span class="search-hit__badge">{badge}</span>' in html
+    assert reverse("projects:retro_summary", kwargs={"retro_id": lighthouse.retro.pk}) in html
+    assert "/portal/updates/#update-" in html
+    assert 'value="lighthouse"' in html  # the query stays in the box
+
+
+@pytest.mark.parametrize("who", ["insider", "outsider", "superuser"])
+def test_members_only_content_is_shown_to_members_only(
+    client, lighthouse, outsider, superuser, who
+):
+    user = {"insider": lighthouse.insider, "outsider": outsider, "superuser": superuser}[who]
+    html = text(get(client, user.user, q="lighthouse"))
+    for title in [
+        "Secret lighthouse merger",
+        "Secret lighthouse deal",
+        "Secret lighthouse numbers.",
+        "Secret lighthouse retro",
+    ]:
+        assert (title in html) is (who != "outsider")
+    assert ("Legal" in html) is (who != "outsider")  # not even in the department facet
+
+
+def test_type_facet_links_keep_the_query_and_mark_the_choice(client, lighthouse, outsider):
+    response = get(client, outsider.user, q="lighthouse", type="wins")
     html = response.content.decode()
-    assert "Travel policy" in html
-    assert "Petri" in html
+    assert [(link["kind"].value, link["count"]) for link in response.context["type_links"]] == [
+        ("all", 6),
+        ("projects", 1),
+        ("wins", 1),
+        ("updates", 1),
+        ("retros", 1),
+        ("people", 1),
+        ("pages", 1),
+    ]
+    assert f'href="{URL}?q=lighthouse&amp;type=wins" aria-current="page"' in html
+    assert f'href="{URL}?q=lighthouse&amp;type=people"' in html
+    assert 'name="type" value="wins"' in html  # a new search stays among wins
 
 
-def test_empty_query_shows_only_the_form(member_client, content):
-    response = member_client.get(URL)
-    assert response.status_code == 200
-    assert response.context["pages"] is None
+def test_department_facet_filters_by_slug(client, lighthouse, outsider):
+    response = get(client, outsider.user, q="lighthouse", department="sales")
+    html = text(response)
+    assert response.context["department"] == lighthouse.sales
+    assert response.context["outcome"].total == 4
+    assert "Kim Keeper" not in html  # Support
+    assert "Lighthouse guide" not in html  # pages belong to no department
+    assert f'href="{URL}?q=lighthouse&amp;department=sales" aria-current="page"' in html
+    assert f'href="{URL}?q=lighthouse&amp;department=support"' in html
 
 
-def test_no_match_says_so(member_client, content):
-    html = member_client.get(URL, {"q": "zzzz-nothing"}).content.decode()
-    assert "No pages match." in html
-    assert "No people match." in html
+def test_single_type_is_paginated(client, lighthouse, outsider):
+    for number in range(11):
+        WinFactory(title=f"Lighthouse win {number}", projects=[lighthouse.portal])
+    reindex()
+    first = get(client, outsider.user, q="lighthouse", type="wins")
+    assert len(first.context["outcome"].page.object_list) == 10
+    assert "q=lighthouse&amp;type=wins&amp;page=2" in first.content.decode()
+    second = get(client, outsider.user, q="lighthouse", type="wins", page="2")
+    assert len(second.context["outcome"].page.object_list) == 2
 
 
-def test_very_long_queries_are_cut_not_failed(member_client, content):
-    response = member_client.get(URL, {"q": "travel " * 100})
-    assert response.status_code == 200
-    assert len(response.context["query"]) == 200
+def test_all_view_links_to_every_result_of_a_type(client, lighthouse, outsider):
+    for number in range(4):
+        WinFactory(title=f"Lighthouse win {number}", projects=[lighthouse.portal])
+    reindex()
+    html = text(get(client, outsider.user, q="lighthouse"))
+    assert f'href="{URL}?q=lighthouse&amp;type=wins">See all 5 wins</a>' in html
 
 
-def test_query_count_does_not_grow_with_matches(member_client, home_page, count_queries):
-    PersonFactory.create_batch(2, job_title="Analyst", with_photo=True)
-    StandardPageFactory.create_batch(2, parent=home_page, introduction="analyst guide")
-    call_command("update_index", verbosity=0)
-    url = f"{URL}?q=analyst"
-    small = count_queries(url, ceiling=17)
-    PersonFactory.create_batch(20, job_title="Analyst", with_photo=True)
-    StandardPageFactory.create_batch(12, parent=home_page, introduction="analyst guide")
-    call_command("update_index", verbosity=0)
-    assert count_queries(url, ceiling=17) == small
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "nonsense"},
+        {"type": ""},
+        {"department": "no-such-department"},
+        {"department": "x" * 500},
+        {"department": "sales\x00"},
+        {"page": "abc"},
+        {"page": "-1"},
+        {"page": "99999"},
+        {"type": "wins", "page": "abc"},
+        {"type": "wins", "page": "99999"},
+        {"type": "pages", "department": "sales"},
+    ],
+)
+def test_bad_parameters_fall_back(client, lighthouse, outsider, params):
+    response = get(client, outsider.user, q="lighthouse", **params)
+    assert response.context["outcome"] is not None
 
 
-def test_members_only_projects_are_found_only_by_their_members(client, project_index):
-    from projects.models import Visibility
-    from tests.factories import MembershipFactory, ProjectPageFactory
+@pytest.mark.parametrize(
+    "query", ['"lighthouse', "lighthouse)", "*", "NEAR(", "-", "'", "AND OR NOT", "%_", "\x00"]
+)
+def test_odd_queries_do_not_fail(client, lighthouse, outsider, query):
+    get(client, outsider.user, q=query)
 
-    secret = ProjectPageFactory(
-        parent=project_index, title="Secret merger", slug="secret", visibility=Visibility.MEMBERS
-    )
-    ProjectPageFactory(parent=project_index, title="Open merger plan", slug="open")
-    insider = MembershipFactory(project=secret).person
-    call_command("update_index", verbosity=0)
 
-    client.force_login(PersonFactory().user)
-    html = client.get(URL, {"q": "merger"}).content.decode()
-    assert "Open merger plan" in html
-    assert "Secret merger" not in html
+def test_very_long_queries_are_cut_not_failed(client, lighthouse, outsider):
+    response = get(client, outsider.user, q="lighthouse " * 100)
+    assert len(response.context["query"]) <= 200
+    assert "Only the first 200 characters of your search were used." in (response.content.decode())
 
-    client.force_login(insider.user)
-    assert "Secret merger" in client.get(URL, {"q": "merger"}).content.decode()
+
+def test_no_results_suggests_what_to_try(client, lighthouse, outsider):
+    html = get(client, outsider.user, q="zzzz-nothing", type="wins").content.decode()
+    assert "Nothing matches" in html
+    assert f'href="{URL}?q=zzzz-nothing"' in html  # search everything instead
+    assert reverse("organisation:people") in html
+
+
+def test_pages_with_a_department_filter_say_why_there_are_none(client, lighthouse, outsider):
+    html = get(
+        client, outsider.user, q="lighthouse", type="pages", department="sales"
+    ).content.decode()
+    assert "Nothing matches" in html
+
+
+def grow(lighthouse, home_page, project_index, numbers):
+    """More matches of every type, spread over departments and projects."""
+    for number in numbers:
+        project = ProjectPageFactory(parent=project_index, title=f"Lighthouse {number}")
+        person = PersonFactory(job_title="Lighthouse keeper")
+        MembershipFactory(project=project, person=person)
+        MembershipFactory(project=project, person=lighthouse.seller)
+        WinFactory(
+            title=f"Lighthouse win {number}",
+            projects=[project, lighthouse.portal],
+            posted_by=person,
+            credited=[person, lighthouse.helper],
+        )
+        StatusUpdateFactory(project=project, author=person, what_happened="Lighthouse news.")
+        closed_retrospective([project, lighthouse.portal], lighthouse.seller, title="Lighthouse")
+        StandardPageFactory(parent=home_page, title=f"Lighthouse page {number}")
+    reindex()
+
+
+@pytest.mark.parametrize(
+    "params",
+    ["", "&type=wins", "&type=retros", "&type=updates", "&type=projects", "&department=sales"],
+)
+def test_query_count_does_not_grow_with_matches(
+    client, lighthouse, outsider, home_page, project_index, count_queries, params
+):
+    client.force_login(outsider.user)
+    url = f"{URL}?q=lighthouse{params}"
+    grow(lighthouse, home_page, project_index, range(1))
+    small = count_queries(url, ceiling=40)
+    grow(lighthouse, home_page, project_index, range(1, 7))
+    assert count_queries(url, ceiling=40) == small

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -150,8 +152,13 @@ WAGTAILADMIN_LOGIN_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fi", _("Finnish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# The admin offers our languages only (not WAGTAIL_I18N_ENABLED: that translates page content).
+# The admin offers our languages only.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Editors may translate intranet pages (Translate in the page menu). Addresses carry no
+# language prefix: readers get the live translation in their profile language at the same
+# address, else the English page (see intranet.models.IntranetPage.serve).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Helsinki")
 USE_I18N = True
 USE_TZ = True
