@@ -54,10 +54,14 @@ Suggested partner (departments with people and no partner in the period)
 Cost and cache
     Four aggregate queries whatever the number of departments, projects, wins or metrics
     (departments with their people; one pair query each for projects, wins and metrics,
-    every period of the trend counted at once by conditional sums). The raw aggregates are
-    cached for CACHE_SECONDS under a key holding the period, the day and a version token
-    that signals on memberships, projects, wins, credits, metrics, people and departments
-    replace; the time limit catches writes that send no signal (bulk inserts, updates).
+    every period of the trend counted at once by conditional sums). A pair query first
+    reduces its links to distinct (item, department) rows, once, in a common table
+    expression, and pairs those with themselves; counted wins and joint projects are
+    uncorrelated subqueries the database works out once, not once per row. The raw
+    aggregates are cached for CACHE_SECONDS under a key holding the period, the day and a
+    version token that signals on memberships, projects, wins, credits, metrics, people and
+    departments replace; the time limit catches writes that send no signal (bulk inserts,
+    updates).
 """
 
 from __future__ import annotations
@@ -307,8 +311,8 @@ def _metric_pairs(windows):
 def _departments():
     """Departments by name with `people_count` (active people) and `joint_projects` (counted
     projects with at least the joint minimum of departments that it takes part in)."""
-    # Grouped by project alone and uncorrelated, so the database works it out once; the
-    # count per department is then one grouped join rather than a subquery per department.
+    # Grouped by project alone (not by every column of the page) and uncorrelated, so the
+    # database works it out once for all departments.
     joint = (
         Membership.objects.filter(project__in=counted_projects().values("pk"))
         .order_by()
@@ -316,6 +320,13 @@ def _departments():
         .annotate(department_total=Count("department", distinct=True))
         .filter(department_total__gte=joint_minimum())
         .values("project")
+    )
+    joint_per_department = (
+        Membership.objects.filter(department=OuterRef("pk"), project__in=joint)
+        .order_by()
+        .values("department")
+        .annotate(total=Count("project", distinct=True))
+        .values("total")
     )
     people_per_department = (
         Person.objects.active()
@@ -328,11 +339,7 @@ def _departments():
     return list(
         Department.objects.annotate(
             people_count=Coalesce(Subquery(people_per_department, output_field=IntegerField()), 0),
-            joint_projects=Count(
-                "memberships__project",
-                distinct=True,
-                filter=Q(memberships__project__in=joint),
-            ),
+            joint_projects=Coalesce(Subquery(joint_per_department, output_field=IntegerField()), 0),
         ).order_by("name", "pk")
     )
 
