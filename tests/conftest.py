@@ -22,6 +22,18 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in English: a language activated by a test (or a request
+    handled in the test's thread) must not change what the next test reads."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 PRISTINE_DATABASE = pytest.StashKey[str]()
 
 
