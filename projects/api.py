@@ -117,8 +117,19 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_text)]
 
 
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
 # Database ids: a number beyond what the database stores is refused as input, not a crash.
 ObjectId = Annotated[int, Interval(ge=1, le=2**31 - 1)]
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """Ninja's ?limit=&offset=, bounded: a page of at most MAX_PAGE_SIZE items, and an offset
+    a database can take (beyond it, a 422 rather than an overflow deep in the database)."""
+
+    class Input(Schema):
+        limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 class ErrorOut(Schema):
@@ -469,7 +480,7 @@ def cheering_person(request, win):
 
 
 @api.get("/projects", response=list[ProjectOut], summary="Projects you can see")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_projects(request):
     """Projects open to the whole organisation, and members-only ones you belong to."""
     memberships = Membership.objects.select_related("department").only(
@@ -562,7 +573,7 @@ def create_check_in(request, metric_id: ObjectId, payload: CheckInIn):
 
 
 @api.get("/wins", response={200: list[WinOut], 422: ValidationErrorOut}, summary="Wins you can see")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_wins(
     request,
     project: ObjectId | None = None,

@@ -1,6 +1,8 @@
 """Schemathesis against /api/v1/openapi.json: generated requests to every operation, valid and
 not, with a real token. No 5xx, and every answer matches the schema the API publishes."""
 
+import json
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -40,7 +42,7 @@ def token(lead, metric, joint_project):
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -53,3 +55,31 @@ def test_api_never_fails_and_matches_its_schema(case, token):
         # negative-data check counts as accepting invalid input.
         excluded_checks=[positive_data_acceptance, negative_data_rejection],
     )
+
+
+# What the fuzzer found once, kept as plain tests so it never comes back.
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status"),
+    [
+        ("get", "/api/v1/projects?limit=1607302215035584717645986922496", None, 422),
+        ("get", "/api/v1/projects?offset=99999999999999999999", None, 422),
+        ("get", "/api/v1/projects?limit=501", None, 422),
+        ("get", "/api/v1/wins?since=0", None, 422),
+        ("get", "/api/v1/wins/99999999999999999999", None, 422),
+        ("get", "/api/v1/wins/-1", None, 404),
+        ("post", "/api/v1/wins", {"title": "x", "projects": [10**30], "credited": []}, 422),
+        ("post", "/api/v1/wins", {"title": "", "projects": [], "credited": []}, 422),
+        ("post", "/api/v1/wins", "not json", 400),
+    ],
+)
+def test_inputs_the_fuzzer_found_are_refused_cleanly(client, token, method, url, body, status):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if method == "get":
+        response = client.get(url, **headers)
+    else:
+        data = body if isinstance(body, str) else json.dumps(body)
+        response = client.post(url, data, content_type="application/json", **headers)
+
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
