@@ -106,6 +106,8 @@ def find_targets():
         .first()
     )
     viewer = lead.person.user
+    # One benchmark token at a time: each run replaces the last one's.
+    APIToken.objects.filter(user=viewer, name="benchmark").delete()
     _token, plaintext = APIToken.create_token(user=viewer, name="benchmark")
     metric = (
         Metric.objects.filter(project=project)
