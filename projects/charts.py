@@ -122,6 +122,12 @@ def _date_label(day: datetime.date) -> str:
     return date_format(day, _chart_date_format("day"))
 
 
+def month_label(day: datetime.date) -> str:
+    """A chart's month in the active language: "Mar 2026", or "3.2026" in Finnish (where
+    "Mar" would read as November)."""
+    return date_format(day, _chart_date_format("month"))
+
+
 class _DateLabels(dict):
     """`_date_label` for many days: localizes each month once, not each day ("15 Mar 2026")."""
 

@@ -90,11 +90,11 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from organisation.models import Department, Person
 
+from .charts import month_label
 from .models import (
     Membership,
     Metric,
@@ -615,8 +615,8 @@ def _suggester(departments, ever_partners):
 
 def _trend_label(period, window):
     if period == PERIOD_ALL_TIME:
-        return gettext("to %(day)s") % {"day": date_format(window.end, "M Y")}
-    return date_format(window.end, "M Y")
+        return gettext("to %(day)s") % {"day": month_label(window.end)}
+    return month_label(window.end)
 
 
 def collaboration_map(period=DEFAULT_PERIOD, *, today=None):

@@ -1,6 +1,7 @@
 """The collaboration map: pairs of departments, silo index, trend, suggestions, page."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -435,3 +436,14 @@ class TestPage:
         assert f"{URL}?period=90d" in html
         assert "collab-map--compact" in html
         assert 'id="collab-compact-heat-title"' in html
+
+
+def test_trend_months_read_as_numbers_in_finnish(db):
+    """Django's Finnish "M" is "Mar" for November (marraskuu): the trend uses 11.2026 instead."""
+    from django.utils import translation
+
+    with translation.override("fi"):
+        labels = [point.label for point in collaboration_map(period="12m").trend]
+
+    assert labels
+    assert all(re.fullmatch(r"\d{1,2}\.\d{4}", label) for label in labels), labels
