@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test install serve lint format check lock clean-data screenshots bench
+.PHONY: demo test install serve lint format check lock clean-data screenshots bench audit
 
 # The virtual environment is rebuilt whenever the pinned requirements change.
 $(BIN)/.installed: requirements/dev.txt
@@ -22,8 +22,9 @@ demo: install
 	@echo "Serving the demo at http://127.0.0.1:$(PORT) (stop with Ctrl+C)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Two workers (pytest-xdist), each with its own test database, browser and live server.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses 2
 
 lint: install
 	$(BIN)/ruff check .
@@ -38,6 +39,10 @@ format: install
 check: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+# Security: bandit over our code, pip-audit of the pinned requirements (see .ci/audit).
+audit: install
+	bash .ci/audit
 
 # Re-resolve the pinned set from pyproject.toml (see README, "Upgrading dependencies").
 lock: install

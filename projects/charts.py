@@ -238,7 +238,7 @@ def _nice_ticks(low: Decimal, high: Decimal) -> tuple[list[Decimal], Decimal]:
             score = (miss, fit, count)
             if best is None or score < best[0]:
                 best = (score, step, first, count)
-    assert best is not None  # noqa: S101 - the loops above always run
+    assert best is not None  # noqa: S101 - the loops above always run  # nosec B101
     _, step, first, count = best
     places = max(0, -step.normalize().as_tuple().exponent)
     quantum = Decimal(1).scaleb(-places)

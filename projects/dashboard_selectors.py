@@ -55,7 +55,11 @@ def memberships(person):
 def wins_crediting(person, user):
     """(how many visible wins credit this person, the latest few with their projects)."""
     wins = Win.objects.visible_to(user).crediting(person)
-    projects = ProjectPage.objects.only("id", "title", "url_path", "slug", "path", "depth")
+    # Only the projects the person may see: a win shared with a members-only project names
+    # just the others to people outside it.
+    projects = ProjectPage.objects.visible_to(user).only(
+        "id", "title", "url_path", "slug", "path", "depth"
+    )
     latest = list(
         wins.newest_first().prefetch_related(Prefetch("projects", queryset=projects))[:LATEST_WINS]
     )

@@ -5,12 +5,12 @@ listed, counted, nor lets its wins, metrics or members' statements through to an
 Each part is a fixed number of queries however many projects, wins or metrics there are.
 """
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Trim
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Trim
 
 from organisation.models import Department
 
-from .metric_selectors import metrics_with_history, summarise, with_sparkline
+from .metric_selectors import summarise_statuses, with_agreement, with_recent_sparklines
 from .models import Membership, Metric, ProjectPage, ProjectStatus, Win, WinCredit, joint_minimum
 from .progress import Status
 from .selectors import departments_by_project
@@ -19,6 +19,8 @@ from .win_selectors import decorate, wins_for_cards
 LATEST_WINS = 6
 LATEST_STATEMENTS = 8
 PROJECTS_SHOWN = 12
+# The neediest co-owned metrics shown; the metrics overview, filtered by department, has all.
+METRICS_SHOWN = 8
 
 # Running work first: what a visitor can join or help with today.
 PROJECT_ORDER = Case(
@@ -40,9 +42,9 @@ def department_story(department, user):
     `shared_active_projects`, `shared_wins` and `share`, a percentage of the top partner for
     the bar) and `has_active_partner`; `suggested_partner` (only when no partner shares an
     active project, see suggested_partner);
-    `wins` (decorated for win cards), `win_count` and `can_cheer`; `metrics` (MetricSummary,
-    the neediest first) and `metric_status_counts`; `statements` (memberships with a
-    "what's in it for my team").
+    `wins` (decorated for win cards), `win_count` and `can_cheer`; `metrics` (up to
+    METRICS_SHOWN MetricSummary, the neediest first), `metric_count` and
+    `metric_status_counts`; `statements` (memberships with a "what's in it for my team").
     """
     visible = ProjectPage.objects.live().visible_to(user)
     # Exists, not a join: a join on memberships would also narrow the department counts.
@@ -64,7 +66,8 @@ def department_story(department, user):
         "wins": latest_wins(wins, user),
         "can_cheer": getattr(user, "person", None) is not None,
         "win_count": wins.count(),
-        "metrics": metrics,
+        "metrics": with_recent_sparklines(with_agreement(metrics[:METRICS_SHOWN])),
+        "metric_count": len(metrics),
         "metric_status_counts": status_counts(metrics),
         "statements": statements(department, visible.values("pk")),
     }
@@ -81,38 +84,43 @@ def joint_projects(projects):
     return shown
 
 
-def _count_per_department(queryset, counted):
-    """A correlated subquery: how many distinct `counted` rows of `queryset` belong to the
-    outer department (0 when none)."""
-    per_department = (
-        queryset.filter(department=OuterRef("pk"))
-        .order_by()
+def _counts_by_department(queryset, counted, label):
+    """(department, label, distinct `counted` rows) for each department in `queryset`."""
+    return (
+        queryset.order_by()
         .values("department")
-        .annotate(total=Count(counted, distinct=True))
-        .values("total")
+        .annotate(kind=Value(label), total=Count(counted, distinct=True))
+        .values_list("department", "kind", "total")
     )
-    return Coalesce(Subquery(per_department, output_field=IntegerField()), 0)
 
 
 def partner_departments(department, project_ids, win_ids):
-    """Departments sharing one of these projects or wins with `department`, most shared first.
+    """Departments sharing one of these projects or wins with `department`, most shared first,
+    each with `shared_projects`, `shared_active_projects`, `shared_wins` and `share`.
 
-    One aggregate query: each other department with the projects its members share with
-    this one (all, and active), and the wins crediting both.
+    Two queries: the three counts grouped by department in one UNION ALL (each set of
+    projects and wins is read once, not once per department), then the departments.
     """
-    shared = Membership.objects.filter(project__in=project_ids)
-    partners = list(
-        Department.objects.exclude(pk=department.pk)
-        .annotate(
-            shared_projects=_count_per_department(shared, "project"),
-            shared_active_projects=_count_per_department(
-                shared.filter(project__status=ProjectStatus.ACTIVE), "project"
-            ),
-            shared_wins=_count_per_department(WinCredit.objects.filter(win__in=win_ids), "win"),
-        )
-        .filter(Q(shared_projects__gt=0) | Q(shared_wins__gt=0))
-        .order_by("-shared_projects", "-shared_wins", "name")
+    shared = Membership.objects.filter(project__in=project_ids).exclude(department=department)
+    credits = WinCredit.objects.filter(win__in=win_ids).exclude(department=department)
+    grouped = _counts_by_department(shared, "project", "shared_projects").union(
+        _counts_by_department(
+            shared.filter(project__status=ProjectStatus.ACTIVE),
+            "project",
+            "shared_active_projects",
+        ),
+        _counts_by_department(credits, "win", "shared_wins"),
+        all=True,
     )
+    counts = {}
+    for department_id, kind, total in grouped:
+        counts.setdefault(department_id, {})[kind] = total
+    partners = list(Department.objects.filter(pk__in=counts))
+    for partner in partners:
+        partner.shared_projects = counts[partner.pk].get("shared_projects", 0)
+        partner.shared_active_projects = counts[partner.pk].get("shared_active_projects", 0)
+        partner.shared_wins = counts[partner.pk].get("shared_wins", 0)
+    partners.sort(key=lambda p: (-p.shared_projects, -p.shared_wins, p.name))
     # The bar beside each partner: its share of the closest partner's projects (or wins).
     top = max((partner.shared_projects for partner in partners), default=0)
     top_wins = max((partner.shared_wins for partner in partners), default=0)
@@ -191,7 +199,7 @@ def co_owned_metrics(department, project_ids):
     metrics = Metric.objects.filter(
         owning_departments=department, project__in=project_ids
     ).select_related("project")
-    summaries = [with_sparkline(summarise(metric)) for metric in metrics_with_history(metrics)]
+    summaries = summarise_statuses(metrics)
     summaries.sort(key=lambda summary: STATUS_ORDER[summary.progress.status])
     return summaries
 

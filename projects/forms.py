@@ -9,13 +9,13 @@ from .models import (
     Confidence,
     Direction,
     Idea,
-    Membership,
     MetricUnit,
     ProjectPage,
     ProjectStatus,
     Role,
 )
 from .numbers import LocalizedDecimalField
+from .selectors import invitable_people
 
 
 class ProjectFilterForm(forms.Form):
@@ -115,7 +115,18 @@ class MyPartForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    """Whom to invite and as what. The page lists a few people found by a search (see
+    invitation_candidates), not the whole organisation: a choice list of five thousand
+    colleagues helps nobody and weighs down every page that carries it."""
+
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        error_messages={
+            "required": _("Choose the colleague to invite."),
+            "invalid_choice": _("This person is already a member, or no longer works here."),
+        },
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
     message = forms.CharField(
         label=_("Message"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -123,10 +134,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        members = Membership.objects.filter(project=project).values("person")
-        self.fields["person"].queryset = (
-            Person.objects.active().exclude(pk__in=members).select_related("user", "department")
-        )
+        self.fields["person"].queryset = invitable_people(project)
         self.fields["person"].label_from_instance = person_with_department
 
 

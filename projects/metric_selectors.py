@@ -1,8 +1,10 @@
 """Metrics as the pages show them: status, progress, sign-off state, pictures."""
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 
 from .charts import ChartPoint, metric_chart, sparkline
 from .models import CheckIn, Metric, MetricUnit
@@ -14,7 +16,7 @@ from .progress import Progress, metric_progress
 class MetricSummary:
     metric: Metric
     progress: Progress
-    latest: CheckIn | None
+    latest: CheckIn | None  # a LatestCheckIn from summarise_statuses
     check_ins: list = field(default_factory=list)
     owners: list = field(default_factory=list)
     waiting_for: list = field(default_factory=list)
@@ -30,13 +32,24 @@ def unit_label(metric):
     return metric.unit_detail
 
 
-def summarise(metric):
-    """Everything about one metric, from data already fetched (see metrics_with_history)."""
-    check_ins = list(metric.check_ins.all())
+# Listing pages draw a sparkline of the latest check-ins only: a metric checked in daily for
+# years would otherwise load its whole history for a picture a few hundred pixels wide.
+SPARKLINE_CHECK_INS = 60
+
+
+def summarise(metric, check_ins=None):
+    """Everything about one metric, from data already fetched: `check_ins` oldest first,
+    by default its whole prefetched history (see metrics_with_history)."""
+    check_ins = list(metric.check_ins.all()) if check_ins is None else check_ins
     latest = check_ins[-1] if check_ins else None
-    owners = list(metric.owning_departments.all())
-    signed = {s.department_id for s in metric.sign_offs.all() if s.version == metric.version}
-    progress = metric_progress(
+    summary = MetricSummary(
+        metric=metric, progress=_progress(metric, latest), latest=latest, check_ins=check_ins
+    )
+    return _with_agreement(summary)
+
+
+def _progress(metric, latest):
+    return metric_progress(
         direction=metric.direction,
         baseline_value=metric.baseline_value,
         baseline_date=metric.baseline_date,
@@ -47,14 +60,16 @@ def summarise(metric):
         lower=metric.lower_bound,
         upper=metric.upper_bound,
     )
-    return MetricSummary(
-        metric=metric,
-        progress=progress,
-        latest=latest,
-        check_ins=check_ins,
-        owners=owners,
-        waiting_for=[department for department in owners if department.pk not in signed],
-    )
+
+
+def _with_agreement(summary):
+    """The owning departments and those whose sign-off of this version is missing, from the
+    metric's prefetched owners and sign-offs."""
+    metric = summary.metric
+    summary.owners = list(metric.owning_departments.all())
+    signed = {s.department_id for s in metric.sign_offs.all() if s.version == metric.version}
+    summary.waiting_for = [owner for owner in summary.owners if owner.pk not in signed]
+    return summary
 
 
 def metrics_with_history(queryset):
@@ -66,13 +81,75 @@ def metrics_with_history(queryset):
     )
 
 
-def project_metrics(project):
-    summaries = [
-        summarise(metric) for metric in metrics_with_history(Metric.objects.filter(project=project))
-    ]
+@dataclass(frozen=True)
+class LatestCheckIn:
+    """A metric's latest check-in as far as its status needs it. Lighter than a CheckIn:
+    the metrics overview summarises every metric in the organisation."""
+
+    pk: int
+    day: date
+    value: Decimal
+
+
+def summarise_statuses(queryset):
+    """Summaries of every metric in `queryset` from its latest check-in only, which is all a
+    status needs: one query however long the histories (the latest check-in is one probe of
+    the (metric, day) index per metric). `check_ins` holds just that latest one; owners and
+    sign-offs are left to with_agreement(), for the summaries a page shows."""
+    latest = CheckIn.objects.filter(metric=OuterRef("pk")).order_by("-day", "-pk")
+    metrics = queryset.annotate(
+        latest_pk=Subquery(latest.values("pk")[:1]),
+        latest_day=Subquery(latest.values("day")[:1]),
+        latest_value=Subquery(latest.values("value")[:1]),
+    )
+    summaries = []
+    for metric in metrics:
+        check_in = None
+        if metric.latest_pk is not None:
+            check_in = LatestCheckIn(metric.latest_pk, metric.latest_day, metric.latest_value)
+        summaries.append(
+            MetricSummary(
+                metric=metric,
+                progress=_progress(metric, check_in),
+                latest=check_in,
+                check_ins=[check_in] if check_in else [],
+            )
+        )
+    return summaries
+
+
+def with_agreement(summaries):
+    """The summaries with their owners and missing sign-offs, in two queries for all."""
+    prefetch_related_objects(
+        [summary.metric for summary in summaries], "owning_departments", "sign_offs"
+    )
     for summary in summaries:
+        _with_agreement(summary)
+    return summaries
+
+
+def with_recent_sparklines(summaries):
+    """The summaries with sparklines of their latest SPARKLINE_CHECK_INS check-ins, in one
+    query for all of them."""
+    prefetch_related_objects([summary.metric for summary in summaries], _recent_check_ins())
+    for summary in summaries:
+        summary.check_ins = summary.metric.recent_check_ins[::-1]
         with_sparkline(summary)
     return summaries
+
+
+def _recent_check_ins():
+    """Each metric's latest SPARKLINE_CHECK_INS check-ins, newest first, as `recent_check_ins`."""
+    recent = CheckIn.objects.order_by("-day", "-pk")[:SPARKLINE_CHECK_INS]
+    return Prefetch("check_ins", queryset=recent, to_attr="recent_check_ins")
+
+
+def project_metrics(project):
+    """The project's metrics with status and sparkline, in four queries."""
+    metrics = Metric.objects.filter(project=project).prefetch_related(
+        "owning_departments", "sign_offs", _recent_check_ins()
+    )
+    return [with_sparkline(summarise(metric, metric.recent_check_ins[::-1])) for metric in metrics]
 
 
 def with_sparkline(summary):

@@ -298,14 +298,18 @@ def retro_close(*, retro, actor, summary):
         record_activity(
             project=project, actor=actor, kind=ActivityKind.RETRO_CLOSED, summary=retro.title
         )
-    members = Person.objects.active().filter(memberships__project__in=projects).distinct()
-    notify(
-        [person.user for person in members.select_related("user")],
-        kind=NotificationKind.RETRO_SUMMARY,
-        actor=actor,
-        project=projects[0] if projects else None,
-        subject=retro.title,
-        url=reverse("projects:retro_summary", kwargs={"retro_id": retro.pk}),
-        key=f"retro:{retro.pk}:closed",
-    )
+    # Each member is told under a project of their own: a joint retrospective may span a
+    # members-only project whose name people of the other projects must not see. The key
+    # tells each person once, under the first of their projects.
+    for project in projects:
+        members = Person.objects.active().filter(memberships__project=project)
+        notify(
+            [person.user for person in members.select_related("user")],
+            kind=NotificationKind.RETRO_SUMMARY,
+            actor=actor,
+            project=project,
+            subject=retro.title,
+            url=reverse("projects:retro_summary", kwargs={"retro_id": retro.pk}),
+            key=f"retro:{retro.pk}:closed",
+        )
     return retro

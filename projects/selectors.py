@@ -5,9 +5,9 @@ from itertools import combinations
 
 from django.db.models import Count
 
-from organisation.models import Department
+from organisation.models import Department, Person
 
-from .models import Membership
+from .models import Membership, ProjectPage, Win
 
 
 def team_by_department(memberships):
@@ -77,3 +77,47 @@ def departments_by_project(project_ids):
     for listed in result.values():
         listed.sort(key=lambda department: department.name)
     return result
+
+
+def invitable_people(project):
+    """Active people who are not members of the project yet."""
+    members = Membership.objects.filter(project=project).values("person")
+    return Person.objects.active().exclude(pk__in=members).select_related("user", "department")
+
+
+# How many people the invitation page lists for a search.
+INVITATION_CANDIDATES_SHOWN = 20
+
+
+def invitation_candidates(project, query):
+    """Up to INVITATION_CANDIDATES_SHOWN people a lead may invite, alphabetically, and whether
+    there are more. With a search, those matching every word (name, job title, department
+    or topic); without one, people from departments not in the project yet, because new
+    departments are what a joint project needs."""
+    people = invitable_people(project)
+    if query:
+        people = people.matching(query)
+    else:
+        here = Membership.objects.filter(project=project).values("department")
+        people = people.exclude(department__in=here)
+    found = list(people.alphabetical()[: INVITATION_CANDIDATES_SHOWN + 1])
+    return found[:INVITATION_CANDIDATES_SHOWN], len(found) > INVITATION_CANDIDATES_SHOWN
+
+
+def picture_hidden_from(user, image_id):
+    """Whether the picture is only used by wins and project covers `user` may not see.
+
+    A person's photo, or a picture nothing of ours uses, is never hidden. Each check is an
+    EXISTS on an indexed foreign key; photos, most of what is served, are decided by the
+    first.
+    """
+    if Person.objects.filter(photo_id=image_id).exists():
+        return False
+    wins = Win.objects.filter(image_id=image_id)
+    covers = ProjectPage.objects.filter(cover_image_id=image_id)
+    if not (wins.exists() or covers.exists()):
+        return False
+    return not (
+        Win.objects.visible_to(user).filter(image_id=image_id).exists()
+        or ProjectPage.objects.visible_to(user).filter(cover_image_id=image_id).exists()
+    )

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from notifications.models import NotificationKind
-from notifications.services import notify
 
 from .models import WinCredit
 from .services import ProjectActionError
-from .win_services import win_post, win_url
+from .win_services import notify_about_win, win_post, win_url
 
 UNCHANGED = object()
 
@@ -86,11 +85,11 @@ def win_update(
         WinCredit.objects.bulk_create(
             WinCredit(win=win, person=person, department_id=person.department_id) for person in new
         )
-        notify(
+        notify_about_win(
             [person.user for person in new],
+            projects=win.projects.all(),
             kind=NotificationKind.CREDITED,
             actor=actor,
-            project=win.projects.first(),
             subject=title,
             url=win_url(win),
         )

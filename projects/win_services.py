@@ -36,6 +36,35 @@ def win_url(win):
     return reverse("projects:win", kwargs={"win_id": win.pk})
 
 
+def notify_about_win(users, *, projects, **details):
+    """notify() each person under the first of the win's `projects` they may see: a win shared
+    with a members-only project must not show that project's name to people outside it."""
+    users, projects = [user for user in users if user is not None], list(projects)
+    memberships = set(
+        Membership.objects.filter(project__in=projects, person__user__in=users).values_list(
+            "person__user_id", "project_id"
+        )
+    )
+    by_project = {}
+    for user in users:
+        shown = next(
+            (
+                project
+                for project in projects
+                if user.is_superuser
+                or project.visibility == Visibility.ORGANISATION
+                or (user.pk, project.pk) in memberships
+            ),
+            None,
+        )
+        by_project.setdefault(shown, []).append(user)
+    return [
+        notification
+        for project, group in by_project.items()
+        for notification in notify(group, project=project, **details)
+    ]
+
+
 @transaction.atomic
 def win_post(*, person, projects, title, credited, story="", day=None, check_in=None, image=None):
     """A member posts a win to one or more of their projects, crediting one or more people.
@@ -80,11 +109,11 @@ def win_post(*, person, projects, title, credited, story="", day=None, check_in=
     )
     for project in projects:
         record_activity(project=project, actor=person, kind=ActivityKind.WIN_POSTED, summary=title)
-    notify(
+    notify_about_win(
         [credit.user for credit in credited],
+        projects=projects,
         kind=NotificationKind.CREDITED,
         actor=person,
-        project=projects[0],
         subject=title,
         url=win_url(win),
     )
@@ -150,11 +179,11 @@ def comment_add(*, win, author, text):
         recipients.update(
             {p.user_id: p.user for p in win_project_members(win).select_related("user")}
         )
-    notify(
+    notify_about_win(
         recipients.values(),
+        projects=win.projects.all(),
         kind=NotificationKind.MENTIONED,
         actor=author,
-        project=win.projects.first(),
         subject=text[:120],
         url=f"{win_url(win)}#comment-{comment.pk}",
     )

@@ -12,6 +12,30 @@ from .factories import (
 )
 
 
+# First: xdist's own hook reads the groups to send each group's tests to a single worker.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Under xdist (`make test` runs `pytest -n 2`, `--dist loadgroup` comes from pyproject), a
+    module whose tests share rows written once by one of our module-scoped fixtures (the demo
+    seeds) runs on one worker, so the fixture is built once rather than once per worker."""
+    # Every test of such a module, not only those using the fixture: a test of the module
+    # that ran on the other worker could still be the one that builds it there.
+    grouped = {item.module.__name__ for item in items if shares_module_rows(item)}
+    for item in items:
+        if item.module.__name__ in grouped:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def shares_module_rows(item):
+    return any(
+        definition.baseid  # ours: a plugin's fixtures have no base id
+        and definition.scope in ("module", "class", "package")
+        and "django_db_blocker" in definition.argnames
+        for definitions in item._fixtureinfo.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache, so query counts do not depend on test order."""

@@ -5,7 +5,8 @@ each), credits one or more people, and gathers cheers and comments from anyone w
 """
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
@@ -80,8 +81,22 @@ class WinQuerySet(models.QuerySet):
                     ),
                 ),
             )
-            .annotate(comment_count=Count("comments", distinct=True))
+            .annotate(comment_count=_comment_count())
         )
+
+
+def _comment_count():
+    # A subquery per win shown, not COUNT over a join with GROUP BY: grouping made the
+    # database count the comments of every visible win before it could keep a page of them,
+    # and kept the join in the paginator's COUNT too.
+    counted = (
+        WinComment.objects.filter(win=OuterRef("pk"))
+        .order_by()
+        .values("win")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 class Win(index.Indexed, models.Model):

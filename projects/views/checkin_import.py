@@ -17,6 +17,9 @@ from ..services import ProjectActionError
 from .common import back_to_project, require
 
 MAX_UPLOAD_BYTES = 1024 * 1024
+# A CSV is plain text. Browsers label it variously (Windows says application/vnd.ms-excel),
+# so the name decides, and the content must then read as UTF-8 text with no NUL bytes.
+CSV_EXTENSIONS = (".csv", ".txt")
 
 
 class CheckInImportForm(forms.Form):
@@ -37,12 +40,23 @@ class CheckInImportForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if not upload:
             return ""
+        if not upload.name.lower().endswith(CSV_EXTENSIONS):
+            raise forms.ValidationError(
+                _("“%(name)s” is not a CSV file. Choose a file ending in .csv."),
+                params={"name": upload.name},
+            )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than 1 MB. Split it into smaller files.")
             )
+        content = upload.read()
+        if b"\0" in content:
+            raise forms.ValidationError(
+                _("“%(name)s” is not a text file. Save the sheet as “CSV UTF-8” and try again."),
+                params={"name": upload.name},
+            )
         try:
-            return upload.read().decode("utf-8-sig")
+            return content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(
                 _("The file is not in UTF-8. Save it as “CSV UTF-8” and try again.")

@@ -1,8 +1,12 @@
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
+
+from sitesearch.search import clean_query
 
 from ..forms import DecisionForm, InvitationForm, JoinRequestForm, MyPartForm, RoleForm
 from ..models import Invitation, JoinRequest, Membership
+from ..selectors import invitation_candidates
 from ..services import (
     ProjectActionError,
     invitation_create,
@@ -57,11 +61,13 @@ def decide_join_request(request, project, request_id):
 
 
 def invite(request, project):
-    if refused := post_only(request):
-        return refused
+    """The invitation page: find colleagues (GET `q`), then invite one (POST)."""
     require(request, "invite")
-    form = InvitationForm(request.POST, project=project)
-    if form.is_valid():
+    query = clean_query(
+        request.POST.get("find") if request.method == "POST" else request.GET.get("find")
+    )
+    form = InvitationForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
         try:
             invitation_create(
                 project=project, inviter=request.project_access.person, **form.cleaned_data
@@ -70,8 +76,21 @@ def invite(request, project):
             apply_errors(form, error)
         else:
             message = gettext("%(name)s is invited.") % {"name": form.cleaned_data["person"]}
-            return back_to_project(request, project, message, anchor="team")
-    return overview(request, project, status=400, invite_form=form)
+            return back_to_project(request, project, message, anchor="invite")
+    candidates, more = invitation_candidates(project, query)
+    return TemplateResponse(
+        request,
+        "projects/invite.html",
+        {
+            "page": project,
+            "form": form,
+            "find": query,
+            "candidates": candidates,
+            "more_candidates": more,
+            "chosen": form["person"].value(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def respond_to_invitation(request, project, invitation_id):

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from intranet.pagination import paginate
 from organisation.forms import DepartmentFilterField
 
-from ..metric_selectors import metrics_with_history, summarise, with_sparkline
+from ..metric_selectors import summarise_statuses, with_agreement, with_recent_sparklines
 from ..models import Metric, ProjectPage
 from ..progress import Status
 
@@ -34,15 +34,14 @@ def metrics_overview(request):
     elif form.is_bound:
         metrics = metrics.none()
     # The status is computed from check-ins, so it is filtered after summarising.
-    summaries = [summarise(metric) for metric in metrics_with_history(metrics)]
+    summaries = summarise_statuses(metrics)
     counts = {choice: 0 for choice, _label in Status.choices}
     for summary in summaries:
         counts[summary.progress.status] += 1
     if status:
         summaries = [s for s in summaries if s.progress.status == status]
     page, querystring = paginate(request, summaries, METRICS_PER_PAGE)
-    for summary in page.object_list:
-        with_sparkline(summary)
+    with_recent_sparklines(with_agreement(page.object_list))
     return TemplateResponse(
         request,
         "projects/metrics_overview.html",

@@ -1,7 +1,7 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
-from ..forms import IdeaForm, InvitationForm, JoinRequestForm, MyPartForm, ProjectBasicsForm
+from ..forms import IdeaForm, JoinRequestForm, MyPartForm, ProjectBasicsForm
 from ..metric_selectors import project_metrics
 from ..models import Activity, Invitation, JoinRequest, RequestStatus
 from ..retro_review import project_retros_context
@@ -90,8 +90,6 @@ def overview_context(request, project, **forms):
                 ),
             },
         )
-    if access.can("invite"):
-        context["invite_form"] = forms.get("invite_form") or InvitationForm(project=project)
     return context
 
 

@@ -67,6 +67,8 @@ class Report:
     pages: list[PageResult] = field(default_factory=list)
     load: list[LoadResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # commonground.loadrun.LoadRunResult: people writing while the server restarts.
+    load_run: object | None = None
 
 
 def database_label():
@@ -224,7 +226,11 @@ class Gunicorn:
         self.port, self.workers, self.process = port, workers, None
 
     def __enter__(self):
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own executable
+        self.start()
+        return self
+
+    def start(self):
+        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments  # nosec B603
             [
                 str(Path(sys.executable).with_name("gunicorn")),
                 "--pythonpath",
@@ -239,16 +245,18 @@ class Gunicorn:
             ],
             cwd=settings.BASE_DIR,
             env=os.environ.copy(),
+            # A group of its own, so that the load run can kill the server with its workers.
+            start_new_session=True,
         )
         self._wait_until_up()
-        return self
 
     def _wait_until_up(self):
         import urllib.request
 
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz") as answer:
+                healthz = f"http://127.0.0.1:{self.port}/healthz"
+                with urllib.request.urlopen(healthz) as answer:  # loopback, http  # nosec B310
                     if answer.status == 200:
                         return
             except OSError:
@@ -256,8 +264,20 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not start")
 
     def __exit__(self, *exc):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
+        self.stop()
+
+    def stop(self, how=signal.SIGTERM):
+        """SIGTERM lets the workers finish their requests; SIGKILL ends the server and its
+        workers at once, as a crash would."""
+        if how == signal.SIGKILL:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        else:
+            self.process.send_signal(how)
+        self.process.wait(timeout=60)
+
+    def reload(self):
+        """New workers replace the old ones, which finish their requests first."""
+        self.process.send_signal(signal.SIGHUP)
 
 
 def session_cookie(user):
@@ -279,7 +299,7 @@ def measure_load(targets, names, *, duration, connections, port=8799):
         for name, url in urls.items():
             command = [wrk, "--latency", "-t2", f"-c{connections}", f"-d{duration}s"]
             command += ["-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{url}"]
-            output = subprocess.run(  # noqa: S603 - wrk with our own arguments
+            output = subprocess.run(  # noqa: S603 - wrk with our own arguments  # nosec B603
                 command, capture_output=True, text=True, check=True
             ).stdout
             rate, p50, p99, errors = parse_wrk(output)
@@ -321,6 +341,8 @@ def markdown(report):
                 f"| {load.name} | {load.requests_per_second:.0f} | {load.p50_ms} | {load.p99_ms} "
                 f"| {load.errors} | {load.ratio} |"
             )
+    if report.load_run is not None:
+        lines += report.load_run.markdown_lines()
     lines += ["", *[f"- {note}" for note in report.notes]]
     return "\n".join(lines) + "\n"
 
@@ -334,6 +356,7 @@ def write_report(report, folder):
         "pages": [asdict(page) | {"meets_targets": page.meets_targets} for page in report.pages],
         "load": [asdict(load) for load in report.load],
         "notes": report.notes,
+        "load_run": report.load_run.as_dict() if report.load_run is not None else None,
     }
     text = markdown(report)
     for name in (f"bench-{stamp}", "latest"):

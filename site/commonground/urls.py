@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from intranet import views as intranet_views
 from intranet.api import api_v2_urlpatterns
+from intranet.media import serve_media
 from projects.api import api_urlpatterns
 from projects.views.overview import metrics_overview
 from sitesearch import views as search_views
@@ -40,11 +39,8 @@ urlpatterns = [
     path("", include("organisation.urls")),
     path("", include("notifications.urls")),
     path("", include("projects.urls")),
-    # Uploaded photos are private to the intranet like everything else: served behind the login.
-    re_path(
-        r"^media/(?P<path>.*)$",
-        login_required(serve_file),
-        {"document_root": settings.MEDIA_ROOT},
-    ),
+    # Uploaded files: behind the login, and members-only pictures only for those who may see
+    # their project (intranet.media).
+    re_path(r"^media/(?P<path>.*)$", serve_media),
     path("", include(wagtail_urls)),
 ]

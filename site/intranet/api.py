@@ -24,7 +24,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from projects.models import ProjectPage
+from projects.models import ProjectPage, Win
 
 URLS_NAMESPACE = "wagtailapi"
 
@@ -85,7 +85,18 @@ class IntranetPagesAPIViewSet(PersonOnlyMixin, PagesAPIViewSet):
 
 
 class IntranetImagesAPIViewSet(PersonOnlyMixin, ImagesAPIViewSet):
-    pass
+    def get_queryset(self):
+        # A win's picture is titled after the win, and a cover shows its project: pictures of
+        # wins and projects the person may not see are kept out of listings, detail and find.
+        user = self.request.user
+        hidden_wins = Win.objects.exclude(pk__in=Win.objects.visible_to(user).values("pk"))
+        hidden_projects = ProjectPage.objects.hidden_from(user)
+        return (
+            super()
+            .get_queryset()
+            .exclude(pk__in=hidden_wins.exclude(image=None).values("image"))
+            .exclude(pk__in=hidden_projects.exclude(cover_image=None).values("cover_image"))
+        )
 
 
 class IntranetDocumentsAPIViewSet(PersonOnlyMixin, DocumentsAPIViewSet):

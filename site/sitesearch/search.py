@@ -27,17 +27,14 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
+    Count,
     Exists,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     TextChoices,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import get_language, ngettext_lazy
@@ -127,11 +124,16 @@ def default_content_language():
 
 
 def _search(queryset, visible, query):
-    """`query` searched among the rows of `visible`, through the search backend.
+    """`query` searched among the rows of `visible`, through the search backend."""
+    return _search_ids(queryset, visible.order_by().values("pk"), query)
+
+
+def _search_ids(queryset, visible_ids, query):
+    """`query` searched among the rows whose ids `visible_ids` (a values() query) holds.
 
     The visibility condition reaches the backend as one filter on the `id` FilterField.
     """
-    return _backend_search(queryset.filter(id__in=visible.order_by().values("pk")), query)
+    return _backend_search(queryset.filter(id__in=visible_ids), query)
 
 
 def search_terms(query):
@@ -171,13 +173,19 @@ def search_projects(user, query, *, department=None, language=None):
 
 
 def search_wins(user, query, *, department=None, language=None):
-    visible = Win.objects.visible_to(user)
+    # The ids come straight from the win-project links (Win.objects.visible_to's rule): a
+    # subquery over wins made PostgreSQL look up each of 45,000 visible wins by its key,
+    # half the time of a search on the large organisation.
+    visible_projects = ProjectPage.objects.visible_to(user).order_by().values("pk")
+    links = Win.projects.through.objects.filter(projectpage__in=visible_projects)
     if department is not None:
-        visible = visible.crediting_department(department)
+        links = links.filter(
+            Exists(WinCredit.objects.filter(win=OuterRef("win_id"), department=department))
+        )
     wins = Win.objects.prefetch_related(
         Prefetch("credits", queryset=WinCredit.objects.select_related("department"))
     )
-    return _search(wins, visible, query)
+    return _search_ids(wins, links.values("win_id"), query)
 
 
 def visible_status_updates(user):
@@ -270,63 +278,49 @@ def _matched_ids(results):
     return [result.pk for result in results[:FACET_SAMPLE_SIZE]]
 
 
-def _count_of(queryset):
-    """A scalar subquery: how many rows `queryset` (correlated through OuterRef) holds."""
-    counted = queryset.order_by().annotate(
-        row_count=Func(F("pk"), function="COUNT", output_field=IntegerField())
-    )
-    return Coalesce(Subquery(counted.values("row_count")[:1]), 0)
-
-
-def _department_matches(result_type, matched):
-    """How many of the `matched` ids of a type involve the department being annotated
-    (OuterRef "pk"): projects with members from it, wins credited to it, updates of such
-    projects, retrospectives of such projects, people in it."""
-    department = OuterRef(OuterRef("pk"))
-    if result_type == ResultType.PROJECTS:
-        rows = ProjectPage.objects.filter(pk__in=matched).filter(
-            Exists(Membership.objects.filter(project=OuterRef("pk"), department=department))
-        )
-    elif result_type == ResultType.WINS:
-        rows = Win.objects.filter(pk__in=matched).filter(
-            Exists(WinCredit.objects.filter(win=OuterRef("pk"), department=department))
-        )
-    elif result_type == ResultType.UPDATES:
-        rows = StatusUpdate.objects.filter(pk__in=matched).filter(
-            Exists(Membership.objects.filter(project=OuterRef("project_id"), department=department))
-        )
-    elif result_type == ResultType.RETROSPECTIVES:
-        rows = Retrospective.objects.filter(pk__in=matched).filter(
-            Exists(
-                Membership.objects.filter(
-                    project__retrospectives=OuterRef("pk"), department=department
-                )
-            )
-        )
-    elif result_type == ResultType.PEOPLE:
-        rows = Person.objects.filter(pk__in=matched, department=OuterRef("pk"))
-    else:
+def _department_counts(result_type, matched):
+    """(department id, how many of the `matched` ids of a type involve it) rows: projects with
+    members from it, wins credited to it, updates of such projects, retrospectives of such
+    projects, people in it. None for types that belong to no department (pages)."""
+    departments_of = {
+        ResultType.PROJECTS: (ProjectPage, "memberships__department"),
+        ResultType.WINS: (Win, "credits__department"),
+        ResultType.UPDATES: (StatusUpdate, "project__memberships__department"),
+        ResultType.RETROSPECTIVES: (Retrospective, "projects__memberships__department"),
+        ResultType.PEOPLE: (Person, "department"),
+    }
+    if result_type not in departments_of:
         return None
-    return _count_of(rows)
+    model, department = departments_of[result_type]
+    return (
+        model.objects.filter(pk__in=matched)
+        .exclude(**{f"{department}__isnull": True})
+        .order_by()
+        .values(facet_department=F(department))
+        .annotate(matches=Count("pk", distinct=True))
+    )
 
 
 def department_facet(results_by_type):
     """Departments involved in the results, each with how many results involve it, most
-    first; one query, whatever the number of departments or results."""
-    counts = {}
-    for result_type, results in results_by_type.items():
-        expression = _department_matches(result_type, _matched_ids(results))
-        if expression is not None:
-            counts[f"matches_{result_type.value}"] = expression
-    if not counts:
+    first. Two queries whatever the number of departments or results: the matches of every
+    type grouped by department in one UNION ALL (each search runs once, not once per
+    department), then the departments themselves."""
+    grouped = [
+        counts
+        for result_type, results in results_by_type.items()
+        if (counts := _department_counts(result_type, _matched_ids(results))) is not None
+    ]
+    if not grouped:
         return []
-    total = sum((F(name) for name in counts), start=0)
-    return list(
-        Department.objects.annotate(**counts)
-        .annotate(result_count=total)
-        .filter(result_count__gt=0)
-        .order_by("-result_count", "name")
-    )
+    totals = {}
+    for row in grouped[0].union(*grouped[1:], all=True):
+        totals[row["facet_department"]] = totals.get(row["facet_department"], 0) + row["matches"]
+    departments = list(Department.objects.filter(pk__in=totals))
+    for department in departments:
+        department.result_count = totals[department.pk]
+    departments.sort(key=lambda department: (-department.result_count, department.name))
+    return departments
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,87 @@ def test_a_malformed_boolean_is_a_clear_error():
     )
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def production_settings(*names, environment=()):
+    """The named settings as production computes them, one repr per line."""
+    script = (
+        "import sys; sys.path.insert(0, 'site');"
+        "from django.conf import settings;"
+        f"[print(repr(getattr(settings, name))) for name in {list(names)!r}]"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script],
+        cwd=REPOSITORY,
+        env={**os.environ, **SAMPLE_PRODUCTION_ENVIRONMENT, **dict(environment)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return dict(zip(names, result.stdout.splitlines(), strict=True))
+
+
+def test_production_cookies_and_headers_are_locked_down():
+    values = production_settings(
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "SECURE_REFERRER_POLICY",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+        "X_FRAME_OPTIONS",
+        "SECURE_PROXY_SSL_HEADER",
+    )
+    assert values == {
+        "SESSION_COOKIE_SECURE": "True",
+        "SESSION_COOKIE_HTTPONLY": "True",
+        "CSRF_COOKIE_SECURE": "True",
+        "SECURE_SSL_REDIRECT": "True",
+        "SECURE_HSTS_SECONDS": str(60 * 60 * 24 * 365),
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
+        "SECURE_HSTS_PRELOAD": "True",
+        "SECURE_CONTENT_TYPE_NOSNIFF": "True",
+        "SECURE_REFERRER_POLICY": "'same-origin'",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY": "'same-origin'",
+        "X_FRAME_OPTIONS": "'DENY'",
+        "SECURE_PROXY_SSL_HEADER": "('HTTP_X_FORWARDED_PROTO', 'https')",
+    }
+
+
+@pytest.mark.parametrize(
+    ("environment", "proxies"),
+    [
+        ({}, "1"),
+        ({"TRUSTED_PROXY_COUNT": "2"}, "2"),
+        ({"BEHIND_TLS_PROXY": "false"}, "0"),
+    ],
+)
+def test_production_throttles_logins_by_the_address_behind_the_proxy(environment, proxies):
+    values = production_settings(
+        "AUTHENTICATION_BACKENDS", "TRUSTED_PROXY_COUNT", environment=environment
+    )
+    assert values["AUTHENTICATION_BACKENDS"] == repr(
+        ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+    )
+    assert values["TRUSTED_PROXY_COUNT"] == proxies
+
+
+def test_uploads_are_limited_in_size_and_type():
+    values = production_settings(
+        "WAGTAILIMAGES_MAX_UPLOAD_SIZE",
+        "WAGTAILIMAGES_MAX_IMAGE_PIXELS",
+        "WAGTAILIMAGES_EXTENSIONS",
+        "WAGTAILDOCS_EXTENSIONS",
+        "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    )
+    assert int(values["WAGTAILIMAGES_MAX_UPLOAD_SIZE"]) <= 10 * 1024 * 1024
+    assert int(values["WAGTAILIMAGES_MAX_IMAGE_PIXELS"]) <= 40_000_000
+    assert "svg" not in values["WAGTAILIMAGES_EXTENSIONS"]
+    for risky in ("svg", "html", "htm", "js", "exe"):
+        assert f"'{risky}'" not in values["WAGTAILDOCS_EXTENSIONS"]
+    assert int(values["DATA_UPLOAD_MAX_MEMORY_SIZE"]) <= 10 * 1024 * 1024

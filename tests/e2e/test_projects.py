@@ -38,9 +38,11 @@ def test_start_a_project_invite_a_partner_post_and_support_an_idea(
     screenshot(lead_page, "project-needs-partner")
 
     # Invite Kofi from Customer Support.
-    invite = lead_page.locator("form", has=lead_page.get_by_label("Person"))
-    invite.get_by_label("Person").select_option(label="Kofi Mensah — Customer Support")
-    invite.get_by_role("button", name=re.compile("Invite")).click()
+    lead_page.get_by_label("Find a colleague").fill("Kofi")
+    lead_page.get_by_role("button", name="Find").click()
+    lead_page.get_by_label(re.compile("Kofi Mensah")).check()
+    screenshot(lead_page, "project-invite")
+    lead_page.get_by_role("button", name="Invite to the project").click()
     expect(lead_page.get_by_text("Kofi Mensah is invited.")).to_be_visible()
 
     log_in(guest_page, "kofi.mensah")

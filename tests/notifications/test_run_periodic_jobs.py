@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from notifications.models import EmailState
@@ -34,6 +35,7 @@ def test_runs_reminders_webhooks_and_the_digests_in_order(monkeypatch):
         "webhooks: 1 deliveries tried",
         "digest: 3 e-mails sent",
         "weekly digest: 4 e-mails sent",
+        f"planner statistics: {connection.vendor} database analysed",
     ]
     today, webhooks_now, digest_now, weekly_now = calls
     assert today == timezone.localdate(digest_now)
@@ -63,3 +65,17 @@ def test_a_failing_job_does_not_stop_the_others(monkeypatch, make_notification):
         call_command("run_periodic_jobs", stdout=io.StringIO(), stderr=io.StringIO())
 
     assert len(mail.outbox) == 1
+
+
+def test_planner_statistics_are_refreshed():
+    """SQLite has no statistics until analysed; PostgreSQL records when it last analysed."""
+    run()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'django_content_type'")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_user_tables "
+                "WHERE relname = 'django_content_type' AND last_analyze IS NOT NULL"
+            )
+        assert cursor.fetchone()[0] >= 1

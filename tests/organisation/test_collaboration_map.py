@@ -386,6 +386,26 @@ class TestPage:
         assert 'value="12m" checked' in html
         assert "<table" in html
 
+    def test_the_drawn_map_is_cached_per_language_and_redrawn_after_a_change(
+        self, member_client, small_organisation
+    ):
+        o = small_organisation
+        english = member_client.get(URL).content.decode()
+        assert "How we compute this" in english
+        assert "65<span" in english  # see the test above
+        member_client.post("/account/language/", {"language": "fi", "next": URL})
+        finnish = member_client.get(URL).content.decode()
+        assert '<html lang="fi">' in finnish
+        assert "How we compute this" not in finnish
+        member_client.post("/account/language/", {"language": "en", "next": URL})
+        shared = ProjectPage.objects.get()
+        MembershipFactory(project=shared, person=o["people"]["alpha"][0])
+        response = member_client.get(URL)
+        silo_percent = response.context["collaboration"].silo_percent
+        assert silo_percent < 65
+        html = response.content.decode()
+        assert f"{silo_percent}<span" in html
+
     @pytest.mark.parametrize("period", ["nonsense", "", "12m'--"])
     def test_bad_period_shows_the_default(self, member_client, small_organisation, period):
         response = member_client.get(URL, {"period": period})

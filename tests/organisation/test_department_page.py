@@ -8,6 +8,7 @@ import wagtail_factories
 from django.urls import reverse
 from django.utils import timezone
 
+from projects import department_selectors
 from projects.department_selectors import department_story, suggested_partner
 from projects.models import CheckIn, Metric, MetricSignOff, ProjectPage, ProjectStatus
 from projects.progress import Status
@@ -208,6 +209,25 @@ class TestMetrics:
         assert "Off track" in html
         assert "On track" in html
         assert "CSAT" not in html
+
+    def test_only_the_neediest_are_shown_with_a_link_to_all(self, member_client, org):
+        shown = department_selectors.METRICS_SHOWN
+        for n in range(shown + 2):
+            value = 55 if n < 2 else 80
+            name = f"Off track {n}" if n < 2 else f"On track {n}"
+            make_metric(org["faster"], [org["sales"]], author=org["aino"], value=value, name=name)
+        response = member_client.get(department_url(org["sales"]))
+        story = response.context["story"]
+        assert len(story["metrics"]) == shown
+        assert [s.metric.name for s in story["metrics"][:2]] == ["Off track 0", "Off track 1"]
+        assert story["metric_count"] == shown + 2
+        assert story["metric_status_counts"] == [(Status.OFF_TRACK, 2), (Status.ON_TRACK, shown)]
+        assert f"See all {shown + 2} metrics on the metrics overview" in response.content.decode()
+
+    def test_no_link_to_all_when_every_metric_is_shown(self, member_client, org):
+        make_metric(org["faster"], [org["sales"]], author=org["aino"], value=80)
+        response = member_client.get(department_url(org["sales"]))
+        assert "on the metrics overview</a>" not in response.content.decode()
 
 
 class TestStatements:

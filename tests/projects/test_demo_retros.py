@@ -5,11 +5,11 @@ each test runs in a savepoint inside it.
 """
 
 import datetime
-import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from intranet.demo import seed_pages
@@ -52,9 +52,9 @@ def seeded(django_db_setup, django_db_blocker):
         seed_projects()
         seed_metrics()
         seed_celebrations()
-        started = time.perf_counter()
-        summary = seed_retrospectives()
-        yield summary, time.perf_counter() - started
+        with CaptureQueriesContext(connection) as queries:
+            summary = seed_retrospectives()
+        yield summary, len(queries)
         transaction.set_rollback(True)
 
 
@@ -78,9 +78,12 @@ def test_every_retrospective_in_the_data_is_created_and_counted(summary):
     assert summary["action_items"] == Commitment.objects.filter(retrospective__isnull=False).count()
 
 
-def test_seeding_is_fast(seeded):
-    _summary, seconds = seeded
-    assert seconds < 2
+def test_seeding_stays_within_its_query_budget(seeded):
+    """A budget of queries, not seconds (timings belong in `make bench`). The demo seeds
+    through the real services (notifications, activity, the search index): 1,191 queries
+    on 2026-11-23; a jump means something began to query once per row."""
+    _summary, query_count = seeded
+    assert query_count <= 1250
 
 
 def test_closed_retrospectives_use_two_formats_and_cover_both_projects(summary):

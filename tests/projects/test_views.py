@@ -254,7 +254,7 @@ class TestMembershipActions:
             url(joint_project, "invite/"), {"person": member.pk, "role": "member"}
         )
         assert response.status_code == 400
-        assert response.context["invite_form"].errors["person"]
+        assert response.context["form"].errors["person"]
 
     def test_members_cannot_invite(self, as_user, joint_project, member):
         guest = PersonFactory()

@@ -1,8 +1,10 @@
 """Settings shared by every environment; dev, test and production add thin layers on top."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from .environment import env_bool, env_int, env_list, env_str
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (the admin's relaxed policy is in there too).
+    "commonground.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +83,8 @@ MIDDLEWARE = [
     "intranet.middleware.AdminPreviewFramingMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commonground.urls"
@@ -96,6 +104,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "notifications.context_processors.unread_notifications",
+                # {{ CSP_NONCE }} for an inline <script nonce="…"> (the policy allows no other).
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -143,6 +153,66 @@ AUTH_PASSWORD_VALIDATORS = [
 # Nobody may frame the intranet, except the Wagtail admin framing its own previews.
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): only our own scripts run. We render no inline script
+# and no inline event handler; an inline script would need nonce="{{ CSP_NONCE }}".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Style attributes carry data-driven values: each department's colour as a CSS
+        # variable (style="--dept-bg: …"), bar widths, chart font sizes. Hashing every colour
+        # is not workable, so attributes may be inline; <style> elements may not (style-src-elem).
+        # style-src is the fallback for browsers that know neither of the two finer directives.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # As X_FRAME_OPTIONS; the admin's policy lets it frame its previews.
+        "frame-ancestors": [NONE],
+    },
+}
+# The Wagtail admin is Wagtail's code, not ours, and Wagtail 8 still renders inline scripts
+# (its date choosers call initDateChooser(…) inline) and its rich-text editor (Draftail) adds
+# <style> elements as one types. Only on its paths, and only for editors who logged in, may
+# scripts and styles be inline. No nonce there: a nonce would make browsers ignore
+# 'unsafe-inline'.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF, UNSAFE_INLINE],
+        # The admin shows page previews in a frame of its own.
+        "frame-ancestors": [SELF],
+    },
+}
+# The admin shows no Gravatar pictures: no editor's (hashed) e-mail address leaves the intranet,
+# and img-src needs no third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Failed logins are throttled (django-axes) per user name and address together: a typist
+# at one desk cannot lock a colleague out, and guessing one person's password from one
+# address stops after AXES_FAILURE_LIMIT tries. A successful login starts the count again.
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: it refuses a locked-out login before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The address behind reverse proxies: see accounts.client_address.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (directly
+# reachable) means REMOTE_ADDR; a wrong, higher count would let clients pick their address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -173,8 +243,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Photos and documents are small on an intranet; refuse anything larger early.
+# A request body without its files (forms, pasted CSV) may be up to 10 MB; uploaded files
+# above 2.5 MB go to a temporary file on disk rather than memory (Django's default, stated).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# A small file can still decode to a huge bitmap (a "decompression bomb"): 40 megapixels is
+# more than any phone camera, and far below Wagtail's default of 128.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40 * 1000 * 1000
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -207,6 +283,7 @@ WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No SVG: an SVG is a document that can carry scripts, served from our own origin.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 # A project is "joint" when its members come from at least this many departments.
@@ -222,5 +299,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per background task is noise at INFO; failures still show.
         "django_tasks": {"level": "WARNING"},
+        # django-axes says INFO at every start and login; failures and lockouts are WARNINGs.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -4,9 +4,9 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import AUTHENTICATION_BACKENDS, DATABASES
 
-SECRET_KEY = "test-only-secret-key-not-for-anything-else-0123456789"  # noqa: S105
+SECRET_KEY = "test-only-secret-key-not-for-anything-else-0123456789"  # noqa: S105  # nosec B105
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,6 +14,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="commonground-test-media-"))
 DEMO_LOGINS = True
+# Login throttling stays on; only the test client's request-less client.login() passes by it.
+AUTHENTICATION_BACKENDS = [
+    "tests.accounts.axes_backend.TestClientAwareAxesBackend",
+    *AUTHENTICATION_BACKENDS[1:],
+]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A throwaway file, not memory: the browser tests' live server answers from other

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 
-from commonground import benchmark
+from commonground import benchmark, loadrun
 
 LOAD_PAGES = ["Project page", "Wins wall", "Collaboration map"]
 
@@ -26,6 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=8, help="wrk connections.")
         parser.add_argument("--no-load", action="store_true", help="Skip gunicorn and wrk.")
         parser.add_argument("--pages-only", metavar="JSON", help=PAGES_ONLY_HELP)
+        parser.add_argument("--no-load-run", action="store_true", help="Skip the load run.")
+        parser.add_argument(
+            "--load-run-only",
+            action="store_true",
+            help="Only the load run with restarts, on the organisation built before.",
+        )
+        parser.add_argument("--clients", type=int, default=50, help="People in the load run.")
+        parser.add_argument(
+            "--load-seconds", type=int, default=None, help="Length of the load run."
+        )
 
     def handle(self, *args, **options):
         repeats = options["repeats"] or (10 if options["quick"] else 30)
@@ -38,6 +48,14 @@ class Command(BaseCommand):
         if settings.DEBUG:
             raise CommandError("Run the benchmark with commonground.settings.bench: make bench.")
         scale = "quick" if options["quick"] else "large"
+        if options["load_run_only"]:
+            # On the organisation an earlier run built: no seeding, only what may have changed.
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("collectstatic", interactive=False, verbosity=0)
+            result = self.load_run(options)
+            self.stdout.write(loadrun.write_result(result, settings.BASE_DIR / "bench-results"))
+            self.stdout.write("Written to bench-results/load-run.md and load-run.json.")
+            return
         self.prepare(scale)
         report = benchmark.Report(benchmark.database_label(), scale)
         self.stdout.write(f"Measuring pages on {report.database} ({repeats} requests each)…")
@@ -55,8 +73,26 @@ class Command(BaseCommand):
             report.load = benchmark.measure_load(
                 targets, LOAD_PAGES, duration=duration, connections=options["connections"]
             )
+        if not options["no_load_run"]:
+            # Last: it writes (and tidies up after itself), so the pages above never see it.
+            report.load_run = self.load_run(options)
         self.stdout.write(benchmark.write_report(report, settings.BASE_DIR / "bench-results"))
         self.stdout.write("Written to bench-results/latest.md and latest.json.")
+
+    def load_run(self, options):
+        seconds = options["load_seconds"] or (30 if options["quick"] else 60)
+        clients = options["clients"]
+        self.stdout.write(
+            f"Load run: {clients} people reading and writing for {seconds} s, "
+            "the server restarted three times…"
+        )
+        plan = loadrun.prepare(clients)
+        try:
+            with benchmark.Gunicorn(port=8798) as server:
+                base_url = f"http://127.0.0.1:{server.port}"
+                return loadrun.run(plan, base_url=base_url, duration=seconds, server=server)
+        finally:
+            loadrun.tidy(plan)
 
     def prepare(self, scale):
         """The generated organisation (built once, then reused) and the static files."""
@@ -71,7 +107,7 @@ class Command(BaseCommand):
         output.parent.mkdir(exist_ok=True)
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         for command in (["migrate", "-v0"], ["seed_demo"], ["bench", "--pages-only", str(output)]):
-            subprocess.run(  # noqa: S603 - our own manage.py
+            subprocess.run(  # noqa: S603 - our own manage.py  # nosec B603
                 manage + command, env=environment, check=True, stdout=subprocess.DEVNULL
             )
         return json.loads(output.read_text())

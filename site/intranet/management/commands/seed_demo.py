@@ -11,7 +11,7 @@ from projects.demo_pages import seed_home_blocks
 from projects.demo_retros import seed_retrospectives
 from projects.demo_scale import SCALES, seed_scale
 
-DEMO_PASSWORD = "demo"
+DEMO_PASSWORD = "demo"  # the documented demo logins, never in production  # nosec B105
 
 
 class Command(BaseCommand):

@@ -5,12 +5,14 @@
 Every job is idempotent, so a run that overlaps or repeats sends nothing twice: reminders
 carry a key per promise and date, webhook deliveries are retried only when due, the daily
 digest goes out on the first run after DIGEST_HOUR (see notifications.digest), and the weekly
-digest once a week per person on WEEKLY_DIGEST_WEEKDAY (see notifications.weekly).
+digest once a week per person on WEEKLY_DIGEST_WEEKDAY (see notifications.weekly). Last, the
+database's planner statistics are refreshed (intranet.planner_statistics).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from intranet.planner_statistics import refresh_planner_statistics
 from notifications.digest import send_daily_digests
 from notifications.weekly import send_weekly_digests
 from projects.reminders import send_reminders
@@ -25,6 +27,8 @@ def jobs(now):
         ("webhooks", "deliveries tried", lambda: retry_due_deliveries(now=now)),
         ("digest", "e-mails sent", lambda: send_daily_digests(now=now)),
         ("weekly digest", "e-mails sent", lambda: send_weekly_digests(now=now)),
+        # Last and cheap: keeps SQLite's query plans right as the data grows (see the module).
+        ("planner statistics", "database analysed", refresh_planner_statistics),
     ]
 
 
