@@ -5,12 +5,14 @@ listed, counted, nor lets its wins, metrics or members' statements through to an
 Each part is a fixed number of queries however many projects, wins or metrics there are.
 """
 
+from collections import Counter
+
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Trim
 
 from organisation.models import Department
 
-from .metric_selectors import summarise_statuses, with_agreement, with_recent_sparklines
+from .metric_selectors import metric_statuses, summaries_of, with_agreement, with_recent_sparklines
 from .models import Membership, Metric, ProjectPage, ProjectStatus, Win, WinCredit, joint_minimum
 from .progress import Status
 from .selectors import departments_by_project
@@ -66,7 +68,7 @@ def department_story(department, user):
         "wins": latest_wins(wins, user),
         "can_cheer": getattr(user, "person", None) is not None,
         "win_count": wins.count(),
-        "metrics": with_recent_sparklines(with_agreement(metrics[:METRICS_SHOWN])),
+        "metrics": neediest_metrics(metrics),
         "metric_count": len(metrics),
         "metric_status_counts": status_counts(metrics),
         "statements": statements(department, visible.values("pk")),
@@ -194,22 +196,24 @@ def latest_wins(wins, user):
 
 
 def co_owned_metrics(department, project_ids):
-    """Summaries of the metrics the department co-owns in these projects, the neediest first
-    (the status is computed as on the metrics overview: from the check-ins)."""
-    metrics = Metric.objects.filter(
-        owning_departments=department, project__in=project_ids
-    ).select_related("project")
-    summaries = summarise_statuses(metrics)
-    summaries.sort(key=lambda summary: STATUS_ORDER[summary.progress.status])
-    return summaries
+    """[(metric pk, status)] of the metrics the department co-owns in these projects, the
+    neediest first (the status is computed as on the metrics overview: from the check-ins)."""
+    metrics = Metric.objects.filter(owning_departments=department, project__in=project_ids)
+    statuses = metric_statuses(metrics)
+    statuses.sort(key=lambda row: STATUS_ORDER[row[1]])
+    return statuses
 
 
-def status_counts(summaries):
-    """[(Status, count), ...] for the statuses present, in STATUS_ORDER."""
-    counts = {}
-    for summary in summaries:
-        status = Status(summary.progress.status)
-        counts[status] = counts.get(status, 0) + 1
+def neediest_metrics(statuses):
+    """Summaries of the first METRICS_SHOWN of co_owned_metrics(), for the metric cards."""
+    shown = [pk for pk, _status in statuses[:METRICS_SHOWN]]
+    metrics = Metric.objects.select_related("project")
+    return with_recent_sparklines(with_agreement(summaries_of(metrics, shown)))
+
+
+def status_counts(statuses):
+    """[(Status, count), ...] for the statuses present in [(pk, status)], in STATUS_ORDER."""
+    counts = Counter(Status(status) for _pk, status in statuses)
     return sorted(counts.items(), key=lambda item: STATUS_ORDER[item[0]])
 
 

@@ -91,12 +91,65 @@ class LatestCheckIn:
     value: Decimal
 
 
+def _latest_check_in():
+    """A metric's latest check-in, for a subquery on metrics."""
+    return CheckIn.objects.filter(metric=OuterRef("pk")).order_by("-day", "-pk")
+
+
+# The metric's columns a status is computed from (see _progress).
+STATUS_FIELDS = (
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "lower_bound",
+    "upper_bound",
+)
+
+
+def metric_statuses(queryset):
+    """[(metric pk, status)] for every metric in `queryset`, in its order, from each one's
+    latest check-in. One query reading only the columns a status needs, no model objects: the
+    overviews count and filter thousands of metrics, and load only the few they show
+    (summaries_of)."""
+    latest = _latest_check_in()
+    rows = queryset.annotate(
+        latest_day=Subquery(latest.values("day")[:1]),
+        latest_value=Subquery(latest.values("value")[:1]),
+    ).values_list("pk", *STATUS_FIELDS, "latest_day", "latest_value")
+    statuses = []
+    for pk, *columns, latest_day, latest_value in rows:
+        metric = dict(zip(STATUS_FIELDS, columns, strict=True))
+        progress = metric_progress(
+            direction=metric["direction"],
+            baseline_value=metric["baseline_value"],
+            baseline_date=metric["baseline_date"],
+            target_value=metric["target_value"],
+            target_date=metric["target_date"],
+            latest_value=latest_value,
+            latest_day=latest_day,
+            lower=metric["lower_bound"],
+            upper=metric["upper_bound"],
+        )
+        statuses.append((pk, progress.status))
+    return statuses
+
+
+def summaries_of(queryset, pks):
+    """summarise_statuses() of the metrics of `queryset` with these pks, in the pks' order."""
+    position = {pk: index for index, pk in enumerate(pks)}
+    summaries = summarise_statuses(queryset.filter(pk__in=pks))
+    summaries.sort(key=lambda summary: position[summary.metric.pk])
+    return summaries
+
+
 def summarise_statuses(queryset):
     """Summaries of every metric in `queryset` from its latest check-in only, which is all a
     status needs: one query however long the histories (the latest check-in is one probe of
     the (metric, day) index per metric). `check_ins` holds just that latest one; owners and
     sign-offs are left to with_agreement(), for the summaries a page shows."""
-    latest = CheckIn.objects.filter(metric=OuterRef("pk")).order_by("-day", "-pk")
+    latest = _latest_check_in()
     metrics = queryset.annotate(
         latest_pk=Subquery(latest.values("pk")[:1]),
         latest_day=Subquery(latest.values("day")[:1]),

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django import forms
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,12 @@ from django.views.decorators.http import require_safe
 from intranet.pagination import paginate
 from organisation.forms import DepartmentFilterField
 
-from ..metric_selectors import summarise_statuses, with_agreement, with_recent_sparklines
+from ..metric_selectors import (
+    metric_statuses,
+    summaries_of,
+    with_agreement,
+    with_recent_sparklines,
+)
 from ..models import Metric, ProjectPage
 from ..progress import Status
 
@@ -33,22 +40,22 @@ def metrics_overview(request):
         status = form.cleaned_data["status"]
     elif form.is_bound:
         metrics = metrics.none()
-    # The status is computed from check-ins, so it is filtered after summarising.
-    summaries = summarise_statuses(metrics)
-    counts = {choice: 0 for choice, _label in Status.choices}
-    for summary in summaries:
-        counts[summary.progress.status] += 1
-    if status:
-        summaries = [s for s in summaries if s.progress.status == status]
-    page, querystring = paginate(request, summaries, METRICS_PER_PAGE)
-    with_recent_sparklines(with_agreement(page.object_list))
+    # The status is computed from check-ins, so it is counted and filtered in Python; only the
+    # page shown is loaded as metrics.
+    statuses = metric_statuses(metrics)
+    counts = Counter(metric_status for _pk, metric_status in statuses)
+    shown = [pk for pk, metric_status in statuses if not status or metric_status == status]
+    page, querystring = paginate(request, shown, METRICS_PER_PAGE)
+    page.object_list = with_recent_sparklines(
+        with_agreement(summaries_of(metrics, page.object_list))
+    )
     return TemplateResponse(
         request,
         "projects/metrics_overview.html",
         {
             "form": form,
             "page": page,
-            "status_counts": [(Status(key), count) for key, count in counts.items()],
+            "status_counts": [(Status(key), counts[key]) for key, _label in Status.choices],
             "querystring": querystring,
         },
     )

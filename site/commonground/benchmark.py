@@ -135,6 +135,7 @@ def find_targets():
         else None,
         "Department page": department.get_absolute_url(),
         "Collaboration map": _reverse_or_none("organisation:collaboration_map"),
+        "Metrics overview": reverse("metrics_overview"),
         "Search results": reverse("search") + "?q=onboarding",
         "API: projects": "/api/v1/projects",
         "API: wins": "/api/v1/wins",

@@ -7,8 +7,10 @@ import pytest
 
 from projects.metric_selectors import (
     SPARKLINE_CHECK_INS,
+    metric_statuses,
     metrics_with_history,
     project_metrics,
+    summaries_of,
     summarise,
     summarise_statuses,
     with_agreement,
@@ -34,7 +36,7 @@ def check_in_daily(metric, author, values, *, last_day):
 
 @pytest.fixture
 def histories(metric, lead):
-    """The metric with a long history ending off track, a second one on track, a third
+    """The metric with a long history ending at risk, a second one on track, a third
     with no check-in."""
     today = metric.target_date - datetime.timedelta(days=45)
     check_in_daily(
@@ -70,6 +72,22 @@ def test_statuses_from_the_latest_check_in_equal_those_from_the_whole_history(hi
                 full.latest.day,
                 full.latest.value,
             )
+
+
+def test_statuses_without_loading_metrics_equal_the_summaries(histories, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        statuses = metric_statuses(histories.order_by("name"))
+    summaries = summarise_statuses(histories.order_by("name"))
+
+    assert statuses == [(s.metric.pk, s.progress.status) for s in summaries]
+    assert {status for _pk, status in statuses} == {"at_risk", "on_track", "no_data"}
+
+
+def test_summaries_of_some_metrics_keep_the_order_asked_for(histories):
+    wanted = list(histories.order_by("-name").values_list("pk", flat=True))[:2]
+
+    assert [s.metric.pk for s in summaries_of(histories, wanted)] == wanted
+    assert summaries_of(histories, []) == []
 
 
 def test_statuses_take_one_query_and_agreement_two_however_many_metrics(

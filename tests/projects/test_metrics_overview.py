@@ -62,6 +62,35 @@ def test_unknown_filters_show_an_error(client, member):
     assert response.context["form"].errors["status"]
 
 
+def test_counts_cover_every_page_and_a_status_filter_pages_through_its_own(
+    client, joint_project, lead, member, monkeypatch
+):
+    monkeypatch.setattr("projects.views.overview.METRICS_PER_PAGE", 2)
+    for index in range(3):
+        make_metric(joint_project, lead, f"Healthy {index}", values=[Decimal(50)])
+    for index in range(3):
+        make_metric(joint_project, lead, f"Slipping {index}", values=[Decimal(5)])
+    make_metric(joint_project, lead, "Unmeasured")
+    client.force_login(member.user)
+
+    first = client.get(URL).context
+    assert dict(first["status_counts"]) == {
+        "on_track": 3,
+        "at_risk": 0,
+        "off_track": 3,
+        "no_data": 1,
+    }
+    assert [s.metric.name for s in first["page"].object_list] == ["Healthy 0", "Healthy 1"]
+    second_page = client.get(URL, {"status": "off_track", "page": 2}).context
+    assert second_page["page"].paginator.count == 3
+    assert [s.metric.name for s in second_page["page"].object_list] == ["Slipping 2"]
+    assert dict(second_page["status_counts"])["on_track"] == 3
+    shown = second_page["page"].object_list[0]
+    assert shown.owners
+    assert shown.sparkline
+    assert shown.progress.status == "off_track"
+
+
 def test_query_count_does_not_grow_with_metrics(client, project_index, count_queries):
     viewer = PersonFactory()
     client.force_login(viewer.user)
