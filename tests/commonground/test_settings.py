@@ -1,11 +1,13 @@
 """Production settings are checked in a fresh interpreter: settings load once per process."""
 
+import ast
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SAMPLE_PRODUCTION_ENVIRONMENT = {
@@ -183,3 +185,23 @@ def test_uploads_are_limited_in_size_and_type():
     for risky in ("svg", "html", "htm", "js", "exe"):
         assert f"'{risky}'" not in values["WAGTAILDOCS_EXTENSIONS"]
     assert int(values["DATA_UPLOAD_MAX_MEMORY_SIZE"]) <= 10 * 1024 * 1024
+
+
+def database_options(url):
+    values = production_settings("DATABASES", environment={"DATABASE_URL": url})
+    return ast.literal_eval(values["DATABASES"])["default"].get("OPTIONS", {})
+
+
+def test_postgresql_connections_compile_no_queries_unless_the_url_asks():
+    assert database_options("postgres://cg@db:5432/cg") == {"options": "-c jit=off"}
+    asked = database_options("postgres://cg@db:5432/cg?options=-c%20jit%3Don")
+    assert asked == {"options": "-c jit=on"}
+    assert "options" not in database_options("sqlite:///:memory:")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_the_postgresql_connection_runs_without_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
