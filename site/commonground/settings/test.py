@@ -26,6 +26,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # folder stays untouched.
     test_database_folder = Path(tempfile.mkdtemp(prefix="commonground-test-db-"))
     DATABASES["default"]["TEST"] = {"NAME": str(test_database_folder / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A connection a test leaves in an open transaction (a thread, a browser test's second
+    # connection) would hold its locks until the suite ends, and the next flush would wait
+    # for them forever. PostgreSQL ends such a connection after four minutes instead: less
+    # than a test's own limit (pytest-timeout, 300 s), far more than any test sits idle.
+    DATABASES["default"]["OPTIONS"]["options"] += " -c idle_in_transaction_session_timeout=240s"
 # Serve static files from the source folders, as `runserver` does, so tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
