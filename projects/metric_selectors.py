@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 
@@ -96,7 +97,7 @@ def _latest_check_in():
     return CheckIn.objects.filter(metric=OuterRef("pk")).order_by("-day", "-pk")
 
 
-# The metric's columns a status is computed from (see _progress).
+# The metric's columns a status is computed from: those _progress reads.
 STATUS_FIELDS = (
     "direction",
     "baseline_value",
@@ -113,26 +114,18 @@ def metric_statuses(queryset):
     latest check-in. One query reading only the columns a status needs, no model objects: the
     overviews count and filter thousands of metrics, and load only the few they show
     (summaries_of)."""
-    latest = _latest_check_in()
+    newest = _latest_check_in()
     rows = queryset.annotate(
-        latest_day=Subquery(latest.values("day")[:1]),
-        latest_value=Subquery(latest.values("value")[:1]),
-    ).values_list("pk", *STATUS_FIELDS, "latest_day", "latest_value")
+        latest_day=Subquery(newest.values("day")[:1]),
+        latest_value=Subquery(newest.values("value")[:1]),
+    ).values("pk", *STATUS_FIELDS, "latest_day", "latest_value")
     statuses = []
-    for pk, *columns, latest_day, latest_value in rows:
-        metric = dict(zip(STATUS_FIELDS, columns, strict=True))
-        progress = metric_progress(
-            direction=metric["direction"],
-            baseline_value=metric["baseline_value"],
-            baseline_date=metric["baseline_date"],
-            target_value=metric["target_value"],
-            target_date=metric["target_date"],
-            latest_value=latest_value,
-            latest_day=latest_day,
-            lower=metric["lower_bound"],
-            upper=metric["upper_bound"],
-        )
-        statuses.append((pk, progress.status))
+    for row in rows:
+        # The row stands in for the metric and its latest check-in: _progress reads only these.
+        latest = None
+        if row["latest_day"] is not None:
+            latest = SimpleNamespace(day=row["latest_day"], value=row["latest_value"])
+        statuses.append((row["pk"], _progress(SimpleNamespace(**row), latest).status))
     return statuses
 
 

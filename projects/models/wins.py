@@ -40,9 +40,17 @@ class Reaction(models.Model):
         return f"{self.symbol} {self.name}"
 
 
+def win_links_visible_to(user):
+    """The win-project links of the projects `user` may see: visible_to()'s rule as rows of
+    win ids, for filters that need only the ids. A search filtered this way skips looking up
+    each visible win by its key (45,000 on the large organisation)."""
+    visible_projects = ProjectPage.objects.visible_to(user).order_by().values("pk")
+    return Win.projects.through.objects.filter(projectpage__in=visible_projects)
+
+
 class WinQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Wins in at least one project this user may see."""
+        """Wins in at least one project this user may see (see also win_links_visible_to)."""
         if user.is_superuser:
             return self
         visible = ProjectPage.objects.visible_to(user).filter(pk=OuterRef("projectpage_id"))

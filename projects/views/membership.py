@@ -61,11 +61,10 @@ def decide_join_request(request, project, request_id):
 
 
 def invite(request, project):
-    """The invitation page: find colleagues (GET `q`), then invite one (POST)."""
+    """The invitation page: find colleagues (`find`), then invite one (POST); a refused
+    invitation keeps the search it was chosen from."""
     require(request, "invite")
-    query = clean_query(
-        request.POST.get("find") if request.method == "POST" else request.GET.get("find")
-    )
+    query = clean_query((request.POST if request.method == "POST" else request.GET).get("find"))
     form = InvitationForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:

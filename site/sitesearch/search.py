@@ -52,6 +52,7 @@ from projects.models import (
     StatusUpdate,
     Win,
     WinCredit,
+    win_links_visible_to,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -173,11 +174,9 @@ def search_projects(user, query, *, department=None, language=None):
 
 
 def search_wins(user, query, *, department=None, language=None):
-    # The ids come straight from the win-project links (Win.objects.visible_to's rule): a
-    # subquery over wins made PostgreSQL look up each of 45,000 visible wins by its key,
-    # half the time of a search on the large organisation.
-    visible_projects = ProjectPage.objects.visible_to(user).order_by().values("pk")
-    links = Win.projects.through.objects.filter(projectpage__in=visible_projects)
+    # Ids from the win-project links: a subquery over wins made PostgreSQL look up each of
+    # 45,000 visible wins by its key, half the time of a search on the large organisation.
+    links = win_links_visible_to(user)
     if department is not None:
         links = links.filter(
             Exists(WinCredit.objects.filter(win=OuterRef("win_id"), department=department))
