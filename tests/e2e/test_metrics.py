@@ -64,3 +64,45 @@ def test_define_a_metric_sign_it_off_from_two_departments_and_check_in(
     rafael.goto(project_url)
     expect(rafael.locator("#metrics")).to_contain_text("Laptops ready on day one")
     screenshot(rafael, "project-metrics")
+
+
+@pytest.fixture
+def demo_metrics(demo_projects):
+    from projects.demo import seed_metrics
+
+    seed_metrics()
+
+
+def status_counts(page, within):
+    """{status label: count} from a "Metrics by status" list, e.g. {"On track": 3}."""
+    items = page.locator(within).get_by_role("list", name="Metrics by status").locator("li")
+    label_and_count = (text.rsplit(": ", 1) for text in items.all_inner_texts())
+    return {label: int(count) for label, count in label_and_count}
+
+
+def test_the_metrics_overview_and_a_department_show_where_success_stands(
+    page, live_server, log_in, demo_metrics, screenshot
+):
+    log_in(page, "maria.nieminen")  # Customer Support
+    page.goto(f"{live_server.url}/metrics/")
+    counts = status_counts(page, "main")
+    total = sum(counts.values())
+    assert total > 0
+    expect(page.locator(".result-count")).to_have_text(f"{total} metrics")
+    screenshot(page, "metrics-overview")
+
+    status, count = next((label, n) for label, n in counts.items() if n)
+    page.get_by_role("link", name=f"{status}: {count}").click()
+    cards = page.locator(".metric-card")
+    expect(cards).to_have_count(count)
+    for card in cards.all():
+        expect(card.locator(".metric-card__meta")).to_contain_text(status)
+    # The counts stay those of every metric, not of the filtered page.
+    assert status_counts(page, "main") == counts
+
+    page.goto(f"{live_server.url}/departments/customer-support/")
+    metrics = page.locator("section", has=page.get_by_role("heading", name="Metrics we co-own"))
+    expect(metrics.locator(".metric-card").first).to_be_visible()
+    shown = sum(status_counts(page, "section:has(#metrics-title)").values())
+    assert shown >= metrics.locator(".metric-card").count()
+    screenshot(page, "department-metrics")
