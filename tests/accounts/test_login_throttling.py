@@ -63,6 +63,21 @@ def test_after_five_wrong_passwords_even_the_right_one_gets_the_lockout_page(cli
     assert 'href="/login/"' in page
 
 
+def test_the_lockout_page_costs_the_same_queries_however_many_were_locked_out(
+    client, maria, django_assert_max_num_queries
+):
+    fail(client, "maria", settings.AXES_FAILURE_LIMIT)
+    with django_assert_max_num_queries(12) as few:
+        assert log_in(client, "maria", PASSWORD).status_code == 429
+    # Read now: every later request empties the connection's query log.
+    lockout_queries = len(few.captured_queries)
+    for index in range(6):
+        UserFactory(username=f"colleague{index}", password=PASSWORD)
+        fail(client, f"colleague{index}", settings.AXES_FAILURE_LIMIT, address=f"192.0.2.{index}")
+    with django_assert_max_num_queries(lockout_queries):
+        assert log_in(client, "maria", PASSWORD).status_code == 429
+
+
 def test_a_successful_login_starts_the_count_again(client, maria):
     fail(client, "maria", settings.AXES_FAILURE_LIMIT - 1)
     assert log_in(client, "maria", PASSWORD).status_code == 302
